@@ -1,0 +1,4 @@
+// Command pidproxy is gosupervisor's pidproxy.
+package main
+
+func main() {}

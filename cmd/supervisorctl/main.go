@@ -1,0 +1,4 @@
+// Command supervisorctl is gosupervisor's supervisorctl.
+package main
+
+func main() {}

@@ -1,0 +1,4 @@
+// Command supervisord is gosupervisor's supervisord.
+package main
+
+func main() {}

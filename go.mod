@@ -1,0 +1,3 @@
+module github.com/gosupervisor/gosupervisor
+
+go 1.26.8
