@@ -41,3 +41,34 @@ func Repr(s string) string {
 	b.WriteByte(q)
 	return b.String()
 }
+
+// BytesRepr returns Python's repr() of a bytes value: b'...' with \x
+// escapes for non-printable and non-ASCII bytes.
+func BytesRepr(b []byte) string {
+	q := byte('\'')
+	if strings.IndexByte(string(b), '\'') >= 0 && strings.IndexByte(string(b), '"') < 0 {
+		q = '"'
+	}
+	var sb strings.Builder
+	sb.WriteString("b")
+	sb.WriteByte(q)
+	for _, c := range b {
+		switch {
+		case c == q || c == '\\':
+			sb.WriteByte('\\')
+			sb.WriteByte(c)
+		case c == '\n':
+			sb.WriteString(`\n`)
+		case c == '\r':
+			sb.WriteString(`\r`)
+		case c == '\t':
+			sb.WriteString(`\t`)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&sb, `\x%02x`, c)
+		default:
+			sb.WriteByte(c)
+		}
+	}
+	sb.WriteByte(q)
+	return sb.String()
+}

@@ -1,0 +1,195 @@
+package spawn
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// trampolineFlag marks argv[1] of a trampoline run. No real supervisord
+// command line contains it.
+const trampolineFlag = "--gosupervisor-spawn-trampoline"
+
+// Spec is everything needed to start one child.
+type Spec struct {
+	Filename string   // resolved executable
+	Argv     []string // argv[0] is the command's first word
+	Env      []string // complete environment, KEY=VALUE
+	Dir      string   // "" leaves the directory alone
+	Umask    int      // -1 leaves the umask alone
+	UID      *int     // nil: no privilege change
+
+	// Files become the child's fds 0, 1, 2 in order.
+	Files [3]*os.File
+}
+
+// Start forks the trampoline with the child's fds in place, in its own
+// process group, with SIGKILL as its parent-death signal. It returns as
+// soon as the trampoline is executing; failures after that point (chdir,
+// setuid, exec) are reported by the child itself on its stderr with exit
+// status 127, as Supervisor's children report them.
+//
+// Start must be called from a goroutine locked to its OS thread for the
+// life of the daemon: Linux sends the parent-death signal when the forking
+// thread exits, not the process.
+func Start(s *Spec) (pid int, err error) {
+	umask := "-"
+	if s.Umask >= 0 {
+		umask = strconv.FormatInt(int64(s.Umask), 8)
+	}
+	cred := "-"
+	if s.UID != nil {
+		cred = credentials(*s.UID)
+	}
+	argv0 := "supervisor-spawn"
+	if len(s.Argv) > 0 {
+		argv0 = s.Argv[0]
+	}
+	args := append([]string{argv0, trampolineFlag, strconv.Itoa(os.Getpid()), umask, s.Dir, cred, s.Filename}, s.Argv...)
+	files := []uintptr{s.Files[0].Fd(), s.Files[1].Fd(), s.Files[2].Fd()}
+	return syscall.ForkExec("/proc/self/exe", args, &syscall.ProcAttr{
+		Env:   s.Env,
+		Files: files,
+		Sys: &syscall.SysProcAttr{
+			Setpgid:   true,
+			Pdeathsig: syscall.SIGKILL,
+		},
+	})
+}
+
+// credentials resolves what drop_privileges needs in the parent, so the
+// trampoline makes no lookups. The result is "uid:gid:g1,g2,..." or
+// "!uid:message" for a failure the child must report.
+func credentials(uid int) string {
+	u, err := user.LookupId(strconv.Itoa(uid))
+	if err != nil {
+		return fmt.Sprintf("!%d:Can't find uid %d", uid, uid)
+	}
+	if os.Getuid() == uid {
+		return "=" // already that user: nothing to do
+	}
+	if os.Getuid() != 0 {
+		return fmt.Sprintf("!%d:Can't drop privilege as nonroot user", uid)
+	}
+	gid, _ := strconv.Atoi(u.Gid)
+	groups := []string{u.Gid}
+	for _, g := range groupsListing(u.Username) {
+		groups = append(groups, strconv.Itoa(g))
+	}
+	return fmt.Sprintf("%d:%d:%s", uid, gid, strings.Join(groups, ","))
+}
+
+// groupsListing returns the gids of the groups in /etc/group whose member
+// list names user (grp.getgrall as drop_privileges uses it: the primary
+// group is added separately, first).
+func groupsListing(name string) []int {
+	data, err := os.ReadFile("/etc/group")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) < 4 {
+			continue
+		}
+		for _, m := range strings.Split(f[3], ",") {
+			if m == name {
+				if gid, err := strconv.Atoi(f[2]); err == nil {
+					out = append(out, gid)
+				}
+				break
+			}
+		}
+	}
+	return out
+}
+
+func init() {
+	if len(os.Args) > 7 && os.Args[1] == trampolineFlag {
+		trampoline(os.Args[2], os.Args[3], os.Args[4], os.Args[5], os.Args[6], os.Args[7:])
+	}
+}
+
+// trampoline runs in the child between fork and the real exec. It mirrors
+// Subprocess._spawn_as_child after the pipes are in place: setuid, chdir,
+// umask, execve, and Supervisor's messages on failure. It uses only raw
+// syscalls and never returns.
+func trampoline(parent, umask, dir, cred, filename string, argv []string) {
+	fail := func(msg string) {
+		syscall.Write(2, []byte("supervisor: "+msg))
+		syscall.Write(2, []byte("supervisor: child process was not spawned\n"))
+		syscall.Exit(127)
+	}
+	if cred != "-" && cred != "=" {
+		if strings.HasPrefix(cred, "!") {
+			uid, msg, _ := strings.Cut(cred[1:], ":")
+			fail(fmt.Sprintf("couldn't setuid to %s: %s\n", uid, msg))
+		}
+		parts := strings.SplitN(cred, ":", 3)
+		uid, _ := strconv.Atoi(parts[0])
+		gid, _ := strconv.Atoi(parts[1])
+		var groups []int
+		for _, g := range strings.Split(parts[2], ",") {
+			if n, err := strconv.Atoi(g); err == nil {
+				groups = append(groups, n)
+			}
+		}
+		if err := syscall.Setgroups(groups); err != nil {
+			fail(fmt.Sprintf("couldn't setuid to %d: Could not set groups of effective user\n", uid))
+		}
+		if err := syscall.Setgid(gid); err != nil {
+			fail(fmt.Sprintf("couldn't setuid to %d: Could not set group id of effective user\n", uid))
+		}
+		if err := syscall.Setuid(uid); err != nil {
+			fail("") // Supervisor lets this OSError escape: only the final line
+		}
+		// A credential change clears the parent-death signal; set it
+		// again, then make sure the daemon did not die in between.
+		syscall.RawSyscall(syscall.SYS_PRCTL, syscall.PR_SET_PDEATHSIG, uintptr(syscall.SIGKILL), 0)
+		if strconv.Itoa(syscall.Getppid()) != parent {
+			syscall.Exit(127)
+		}
+	}
+	if dir != "" {
+		if err := syscall.Chdir(dir); err != nil {
+			fail(fmt.Sprintf("couldn't chdir to %s: %s\n", dir, ErrnoName(err)))
+		}
+	}
+	if umask != "-" {
+		if m, err := strconv.ParseInt(umask, 8, 32); err == nil {
+			syscall.Umask(int(m))
+		}
+	}
+	err := syscall.Exec(filename, argv, os.Environ())
+	fail(fmt.Sprintf("couldn't exec %s: %s\n", argv[0], ErrnoName(err)))
+}
+
+// ErrnoName is Python's errno.errorcode[e] ("ENOENT"), or the number.
+func ErrnoName(err error) string {
+	if e, ok := err.(syscall.Errno); ok {
+		if n, ok := errnoNames[e]; ok {
+			return n
+		}
+		return strconv.Itoa(int(e))
+	}
+	return err.Error()
+}
+
+var errnoNames = map[syscall.Errno]string{
+	syscall.EPERM: "EPERM", syscall.ENOENT: "ENOENT", syscall.ESRCH: "ESRCH",
+	syscall.EINTR: "EINTR", syscall.EIO: "EIO", syscall.ENXIO: "ENXIO",
+	syscall.E2BIG: "E2BIG", syscall.ENOEXEC: "ENOEXEC", syscall.EBADF: "EBADF",
+	syscall.ECHILD: "ECHILD", syscall.EAGAIN: "EAGAIN", syscall.ENOMEM: "ENOMEM",
+	syscall.EACCES: "EACCES", syscall.EFAULT: "EFAULT", syscall.EBUSY: "EBUSY",
+	syscall.EEXIST: "EEXIST", syscall.EXDEV: "EXDEV", syscall.ENODEV: "ENODEV",
+	syscall.ENOTDIR: "ENOTDIR", syscall.EISDIR: "EISDIR", syscall.EINVAL: "EINVAL",
+	syscall.ENFILE: "ENFILE", syscall.EMFILE: "EMFILE", syscall.ETXTBSY: "ETXTBSY",
+	syscall.EFBIG: "EFBIG", syscall.ENOSPC: "ENOSPC", syscall.EROFS: "EROFS",
+	syscall.ENAMETOOLONG: "ENAMETOOLONG", syscall.ELOOP: "ELOOP",
+	syscall.ELIBBAD: "ELIBBAD", syscall.EADDRINUSE: "EADDRINUSE",
+	syscall.ECONNREFUSED: "ECONNREFUSED", syscall.EPIPE: "EPIPE",
+}

@@ -1,0 +1,421 @@
+package supervisor
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gosupervisor/gosupervisor/internal/events"
+	"github.com/gosupervisor/gosupervisor/internal/process"
+	"github.com/gosupervisor/gosupervisor/internal/pyfmt"
+)
+
+// evt is one notified event on its way to listener pools.
+type evt struct {
+	t           events.Type
+	payload     string
+	serial      int64 // -1 until the first pool accepts it
+	poolSerials map[string]int64
+}
+
+// eventHub is events.notify plus the global serial and the tick clocks.
+// Pools subscribe when their group is added and unsubscribe when removed.
+type eventHub struct {
+	s      *Supervisor
+	pools  []*pool // in subscription order, as Supervisor's callback list
+	serial int64
+
+	tickTimers map[events.Type]*timer
+	lastTick   map[events.Type]int64
+}
+
+func newEventHub(s *Supervisor) *eventHub {
+	return &eventHub{s: s, serial: -1, tickTimers: map[events.Type]*timer{}, lastTick: map[events.Type]int64{}}
+}
+
+func newSerial(n *int64) int64 {
+	if *n == math.MaxInt64 {
+		*n = -1
+	}
+	*n++
+	return *n
+}
+
+// notify delivers an event to every subscribed pool. With no listener
+// configured this is a loop over nothing: events cost nothing unless used.
+func (h *eventHub) notify(t events.Type, payload string) {
+	if len(h.pools) == 0 {
+		return
+	}
+	var e *evt
+	for _, p := range h.pools {
+		if !p.subscribed(t) {
+			continue
+		}
+		if e == nil {
+			e = &evt{t: t, payload: payload, serial: -1, poolSerials: map[string]int64{}}
+		}
+		p.accept(e, false)
+	}
+	if e != nil {
+		// Dispatch after every pool has the event, as Supervisor's
+		// loop dispatches after notify returns.
+		for _, p := range h.pools {
+			if p.subscribed(t) {
+				p.s.local = append(p.s.local, p.dispatch)
+			}
+		}
+	}
+}
+
+func (h *eventHub) subscribe(p *pool) {
+	h.pools = append(h.pools, p)
+	h.updateTicks()
+}
+
+func (h *eventHub) unsubscribe(p *pool) {
+	for i, x := range h.pools {
+		if x == p {
+			h.pools = append(h.pools[:i:i], h.pools[i+1:]...)
+			break
+		}
+	}
+	h.updateTicks()
+}
+
+// updateTicks arms a timer per TICK type that some pool subscribes to, and
+// only then: an idle daemon without tick listeners never wakes up.
+func (h *eventHub) updateTicks() {
+	for _, t := range []events.Type{events.Tick5, events.Tick60, events.Tick3600} {
+		wanted := false
+		for _, p := range h.pools {
+			if p.subscribed(t) {
+				wanted = true
+			}
+		}
+		tm := h.tickTimers[t]
+		switch {
+		case wanted && tm == nil:
+			t := t
+			period := t.TickPeriod()
+			tm = newTimer(func(now time.Time) { h.tick(t, now) })
+			h.tickTimers[t] = tm
+			now := h.s.now()
+			h.lastTick[t] = timeslice(period, now)
+			h.s.schedule(tm, nextSlice(period, now))
+		case !wanted && tm != nil:
+			h.s.schedule(tm, time.Time{})
+			delete(h.tickTimers, t)
+		}
+	}
+}
+
+func timeslice(period int64, now time.Time) int64 {
+	u := now.Unix()
+	return u - u%period
+}
+
+func nextSlice(period int64, now time.Time) time.Time {
+	return time.Unix(timeslice(period, now)+period, 0)
+}
+
+// tick sends TICK_* when the period rolls over (Supervisor.tick).
+func (h *eventHub) tick(t events.Type, now time.Time) {
+	period := t.TickPeriod()
+	this := timeslice(period, now)
+	if this != h.lastTick[t] {
+		h.lastTick[t] = this
+		h.notify(t, events.TickPayload(this))
+	}
+	if tm := h.tickTimers[t]; tm != nil {
+		h.s.schedule(tm, nextSlice(period, now))
+	}
+}
+
+// pool is an EventListenerPool: a buffer of events for one listener group.
+type pool struct {
+	s      *Supervisor
+	g      *group
+	buffer []*evt
+	serial int64
+	subs   []string
+}
+
+func newPool(s *Supervisor, g *group) *pool {
+	p := &pool{s: s, g: g, serial: -1, subs: g.cfg.Events}
+	for _, pr := range g.procs {
+		pr.lst = &listener{p: pr, state: lstAcknowledged}
+	}
+	s.ev.subscribe(p)
+	return p
+}
+
+func (p *pool) subscribed(t events.Type) bool {
+	for _, name := range p.subs {
+		if events.Matches(name, t) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *pool) close() { p.s.ev.unsubscribe(p) }
+
+// accept is EventListenerPool._acceptEvent.
+func (p *pool) accept(e *evt, head bool) {
+	if e.serial < 0 {
+		e.serial = newSerial(&p.s.ev.serial)
+	}
+	name := p.g.cfg.Name
+	if _, ok := e.poolSerials[name]; !ok {
+		e.poolSerials[name] = newSerial(&p.serial)
+	} else {
+		p.s.log.Debug(fmt.Sprintf("rebuffering event %d for pool %s (buf size=%d, max=%d)", e.serial, name, len(p.buffer), p.g.cfg.BufferSize))
+	}
+	if len(p.buffer) >= p.g.cfg.BufferSize && len(p.buffer) > 0 {
+		discarded := p.buffer[0]
+		p.buffer = p.buffer[1:]
+		p.s.log.Error(fmt.Sprintf("pool %s event buffer overflowed, discarding event %d", name, discarded.serial))
+	}
+	if head {
+		p.buffer = append([]*evt{e}, p.buffer...)
+	} else {
+		p.buffer = append(p.buffer, e)
+	}
+}
+
+// dispatch sends buffered events to ready listeners, oldest first.
+func (p *pool) dispatch() {
+	if _, live := p.s.groups[p.g.cfg.Name]; !live || p.s.groups[p.g.cfg.Name] != p.g {
+		return
+	}
+	for len(p.buffer) > 0 {
+		e := p.buffer[0]
+		p.buffer = p.buffer[1:]
+		if !p.dispatchEvent(e) {
+			p.buffer = append([]*evt{e}, p.buffer...)
+			return
+		}
+	}
+}
+
+func (p *pool) dispatchEvent(e *evt) bool {
+	for _, pr := range p.g.procs {
+		if pr.m.State != process.Running || pr.lst.state != lstReady {
+			continue
+		}
+		env := events.Envelope(p.s.cfg.Supervisord.Identifier, e.serial, p.g.cfg.Name, e.poolSerials[p.g.cfg.Name], e.t, e.payload)
+		if err := pr.write([]byte(env)); err != nil {
+			if !errors.Is(err, syscall.EPIPE) {
+				p.s.log.Error(fmt.Sprintf("cannot send event %d to listener %s: %v", e.serial, pr.cfg.Name, err))
+			}
+			p.s.log.Debug(fmt.Sprintf("epipe occurred while sending event %d to listener %s, listener state unchanged", e.serial, pr.cfg.Name))
+			continue
+		}
+		pr.lst.state = lstBusy
+		pr.lst.event = e
+		p.s.log.Debug(fmt.Sprintf("event %d sent to listener %s", e.serial, pr.cfg.Name))
+		return true
+	}
+	return false
+}
+
+// Listener protocol states (states.EventListenerStates).
+type lstState int
+
+const (
+	lstReady        lstState = 10
+	lstBusy         lstState = 20
+	lstAcknowledged lstState = 30
+	lstUnknown      lstState = 40
+)
+
+func (l lstState) String() string {
+	switch l {
+	case lstReady:
+		return "READY"
+	case lstBusy:
+		return "BUSY"
+	case lstAcknowledged:
+		return "ACKNOWLEDGED"
+	case lstUnknown:
+		return "UNKNOWN"
+	}
+	return "None"
+}
+
+// listener is the protocol side of one event listener process
+// (PEventListenerDispatcher).
+type listener struct {
+	p         *proc
+	state     lstState
+	event     *evt
+	buf       []byte // state_buffer
+	result    []byte
+	resultLen int
+	haveLen   bool
+}
+
+// reset is what creating the dispatcher at spawn does.
+func (l *listener) reset() {
+	l.state = lstAcknowledged
+	l.event = nil
+	l.buf, l.result = nil, nil
+	l.haveLen = false
+}
+
+func (l *listener) processStateChanged(to process.State) {
+	if to == process.Starting {
+		l.reset()
+	}
+	if to == process.Running {
+		l.p.s.local = append(l.p.s.local, l.p.g.pool.dispatch)
+	}
+}
+
+// exited re-queues an event the listener held when it died.
+func (l *listener) exited() {
+	if l.event != nil {
+		l.p.g.pool.accept(l.event, true)
+		l.event = nil
+	}
+}
+
+func (l *listener) change(to lstState) {
+	name := l.p.cfg.Name
+	l.p.s.log.Debug(fmt.Sprintf("%s: %s -> %s", name, l.state, to))
+	l.state = to
+	if to == lstUnknown {
+		l.p.s.log.Warn(fmt.Sprintf("%s: has entered the UNKNOWN state and will no longer receive events, this usually indicates the process violated the eventlistener protocol", name))
+	}
+	if to == lstReady {
+		l.p.s.local = append(l.p.s.local, l.p.g.pool.dispatch)
+	}
+}
+
+// received is handle_read_event's protocol half for one chunk of stdout.
+func (l *listener) received(data []byte) {
+	l.buf = append(l.buf, data...)
+	l.handle()
+}
+
+const readyToken = "READY\n"
+
+// handle is handle_listener_state_change.
+func (l *listener) handle() {
+	for len(l.buf) > 0 {
+		switch l.state {
+		case lstUnknown:
+			l.buf = nil
+			return
+		case lstAcknowledged:
+			if len(l.buf) < len(readyToken) {
+				return
+			}
+			if bytes.HasPrefix(l.buf, []byte(readyToken)) {
+				l.change(lstReady)
+				l.buf = l.buf[len(readyToken):]
+				l.event = nil
+			} else {
+				l.change(lstUnknown)
+				l.buf = nil
+				l.event = nil
+			}
+		case lstReady:
+			l.change(lstUnknown)
+			l.buf = nil
+			l.event = nil
+			return
+		case lstBusy:
+			if !l.haveLen {
+				pos := bytes.IndexByte(l.buf, '\n')
+				if pos < 0 {
+					return
+				}
+				line := l.buf[:pos]
+				l.buf = l.buf[pos+1:]
+				n, ok := pyIntBytes(line, len("RESULT "))
+				if !ok {
+					text := string(line)
+					if !utf8.Valid(line) {
+						text = "Undecodable: " + pyfmt.BytesRepr(line)
+					}
+					l.p.s.log.Warn(fmt.Sprintf("%s: bad result line: '%s'", l.p.cfg.Name, text))
+					l.change(lstUnknown)
+					l.buf = nil
+					l.reject()
+					return
+				}
+				l.resultLen, l.haveLen = n, true
+			} else {
+				needed := l.resultLen - len(l.result)
+				if needed != 0 {
+					take := clampSlice(l.buf, needed)
+					l.result = append(l.result, l.buf[:take]...)
+					l.buf = l.buf[take:]
+					needed = l.resultLen - len(l.result)
+				}
+				if needed == 0 {
+					l.handleResult(l.result)
+					l.event = nil
+					l.result = nil
+					l.haveLen = false
+				}
+			}
+		}
+	}
+}
+
+// clampSlice is Python's slice bound arithmetic for buf[:n].
+func clampSlice(buf []byte, n int) int {
+	if n < 0 {
+		n += len(buf)
+		if n < 0 {
+			n = 0
+		}
+	}
+	if n > len(buf) {
+		n = len(buf)
+	}
+	return n
+}
+
+// handleResult applies the default result handler: "OK" acknowledges,
+// anything else rejects the event back into the pool.
+func (l *listener) handleResult(result []byte) {
+	name := l.p.cfg.Name
+	if string(result) == "OK" {
+		l.p.s.log.Debug(name + ": event was processed")
+		l.change(lstAcknowledged)
+		return
+	}
+	l.p.s.log.Warn(name + ": event was rejected")
+	l.change(lstAcknowledged)
+	l.reject()
+}
+
+func (l *listener) reject() {
+	if l.event != nil {
+		l.p.g.pool.accept(l.event, true)
+	}
+	l.event = nil
+}
+
+// pyIntBytes parses line[skip:] as Python's int(bytes) does.
+func pyIntBytes(line []byte, skip int) (int, bool) {
+	if skip > len(line) {
+		return 0, false
+	}
+	t := strings.TrimSpace(string(line[skip:]))
+	if t == "" || strings.HasPrefix(t, "_") || strings.HasSuffix(t, "_") || strings.Contains(t, "__") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(t, "_", ""))
+	return n, err == nil
+}

@@ -1,0 +1,119 @@
+package supervisor
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/gosupervisor/gosupervisor/internal/config"
+)
+
+func TestSpawnRunExit(t *testing.T) {
+	p := prog("quick", "/bin/sh -c 'exit 3'")
+	p.StartSecs = 0
+	p.Autorestart = config.RestartNever
+	s, l := run(t, testConfig(t, p))
+	l.wait(t, "INFO spawned: 'quick' with pid")
+	l.wait(t, "WARN exited: quick (exit status 3; not expected)")
+	info, err := s.ProcessInfo("quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.StateName != "EXITED" || info.ExitStatus != 3 || info.SpawnErr != "Bad exit code 3" {
+		t.Fatalf("info = %+v", info)
+	}
+}
+
+func TestBackoffThenFatal(t *testing.T) {
+	p := prog("crash", "/bin/sh -c 'exit 0'")
+	p.StartRetries = 2
+	s, l := run(t, testConfig(t, p))
+	l.wait(t, "INFO gave up: crash entered FATAL state, too many start retries too quickly")
+	var spawned, exited int
+	for _, line := range l.snapshot() {
+		if strings.HasPrefix(line, "INFO spawned: 'crash'") {
+			spawned++
+		}
+		if line == "WARN exited: crash (exit status 0; not expected)" {
+			exited++
+		}
+	}
+	if spawned != 3 || exited != 3 {
+		t.Fatalf("spawned %d, exited %d; want 3 each:\n%s", spawned, exited, strings.Join(l.snapshot(), "\n"))
+	}
+	info, _ := s.ProcessInfo("crash")
+	if info.StateName != "FATAL" || info.SpawnErr != "Exited too quickly (process log may have details)" {
+		t.Fatalf("info = %+v", info)
+	}
+}
+
+func TestStartsecsThenStopEscalatesToKill(t *testing.T) {
+	p := prog("stubborn", "/bin/sh -c 'trap \"\" TERM; while :; do sleep 0.1; done'")
+	p.StopWaitSecs = 1
+	p.StopAsGroup, p.KillAsGroup = true, true
+	s, l := run(t, testConfig(t, p))
+	l.wait(t, "INFO success: stubborn entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)")
+	_, _, err := s.StopProcess(bg, "stubborn", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"DEBG killing stubborn (pid",
+		"INFO waiting for stubborn to stop",
+		"WARN killing 'stubborn' (",
+		"WARN stopped: stubborn (terminated by SIGKILL)",
+	}
+	for _, w := range want {
+		l.wait(t, w)
+	}
+	info, _ := s.ProcessInfo("stubborn")
+	if info.StateName != "STOPPED" || info.ExitStatus != -1 {
+		t.Fatalf("info = %+v", info)
+	}
+}
+
+func TestSpawnErrorNoSuchCommand(t *testing.T) {
+	p := prog("missing", "/nonexistent/cmd arg")
+	p.StartRetries = 0
+	_, l := run(t, testConfig(t, p))
+	l.wait(t, "INFO spawnerr: can't find command '/nonexistent/cmd'")
+	l.wait(t, "INFO gave up: missing entered FATAL state, too many start retries too quickly")
+}
+
+func TestChildSideChdirFailure(t *testing.T) {
+	p := prog("nodir", "/bin/true")
+	p.Directory = "/nonexistent-dir"
+	p.StartRetries = 0
+	p.Stderr.Logfile = t.TempDir() + "/err.log"
+	_, l := run(t, testConfig(t, p))
+	l.wait(t, "WARN exited: nodir (exit status 127; not expected)")
+	data, _ := os.ReadFile(p.Stderr.Logfile)
+	want := "supervisor: couldn't chdir to /nonexistent-dir: ENOENT\nsupervisor: child process was not spawned\n"
+	if string(data) != want {
+		t.Fatalf("stderr log = %q, want %q", data, want)
+	}
+}
+
+func TestAutorestartRespawns(t *testing.T) {
+	p := prog("again", "/bin/sh -c 'sleep 1.2; exit 1'")
+	p.Autorestart = config.RestartAlways
+	_, l := run(t, testConfig(t, p))
+	l.wait(t, "WARN exited: again (exit status 1; not expected)")
+	lines := l.snapshot()
+	n := 0
+	for _, line := range lines {
+		if strings.HasPrefix(line, "INFO spawned: 'again'") {
+			n++
+		}
+	}
+	l.wait(t, "INFO success: again entered RUNNING")
+	for n < 2 {
+		l.wait(t, "INFO spawned: 'again'")
+		n = 0
+		for _, line := range l.snapshot() {
+			if strings.HasPrefix(line, "INFO spawned: 'again'") {
+				n++
+			}
+		}
+	}
+}
