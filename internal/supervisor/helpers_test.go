@@ -78,8 +78,8 @@ func prog(name, command string) *config.ProcessConfig {
 		Command: command, Priority: 999, Autostart: true,
 		Autorestart: config.RestartUnexpected, StartSecs: 1, StartRetries: 3,
 		StopSignal: syscall.SIGTERM, StopWaitSecs: 10, ExitCodes: []int{0},
-		Stdout: config.LogConfig{Logfile: "", MaxBytes: 50 << 20, Backups: 10},
-		Stderr: config.LogConfig{Logfile: "", MaxBytes: 50 << 20, Backups: 10},
+		Stdout:      config.LogConfig{Logfile: "", MaxBytes: 50 << 20, Backups: 10},
+		Stderr:      config.LogConfig{Logfile: "", MaxBytes: 50 << 20, Backups: 10},
 		Environment: map[string]string{},
 	}
 }

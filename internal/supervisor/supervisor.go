@@ -301,4 +301,3 @@ func (s *Supervisor) requestRestart() {
 	}
 	s.beginShutdown(MoodRestarting)
 }
-
