@@ -3,6 +3,7 @@ package logging
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"syscall"
@@ -40,6 +41,9 @@ type PumpConfig struct {
 	OnLog  func(data []byte)
 	OnComm func(data []byte)
 	OnData func(data []byte)
+	// OnEOF is called when the pipe reports end of file (the dispatcher
+	// closes), with the pipe's descriptor number.
+	OnEOF func(fd int)
 }
 
 // Pump reads one pipe of one child until EOF or until it is drained after
@@ -62,12 +66,16 @@ type Pump struct {
 	stopOnce  sync.Once
 	failing   bool // a write error was reported and not yet cleared
 	debugEcho bool
+	fd        int
 }
 
 // StartPump starts the goroutine reading cfg.Pipe.
 func StartPump(cfg PumpConfig) *Pump {
 	p := &Pump{cfg: cfg, rec: NewRecorder(cfg.CaptureMaxBytes), stop: make(chan struct{})}
 	p.debugEcho = cfg.MainLog != nil && cfg.MainLog.Enabled(config.LevelDebug)
+	if rc, err := cfg.Pipe.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) { p.fd = int(fd) })
+	}
 	p.rec.Log = p.logNormal
 	p.rec.Capture = p.logCaptured
 	p.rec.Comm = func(data []byte) {
@@ -94,31 +102,43 @@ func (p *Pump) run() {
 			continue
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			p.drainNow(buf)
+			if p.drainNow(buf) {
+				p.eof()
+			}
+		} else if errors.Is(err, io.EOF) {
+			p.eof()
 		}
 		return
 	}
 }
 
+func (p *Pump) eof() {
+	if p.cfg.OnEOF != nil {
+		p.cfg.OnEOF(p.fd)
+	}
+}
+
 // drainNow reads whatever is already in the pipe without waiting, as
-// Subprocess.drain does before finish() handles an exit.
-func (p *Pump) drainNow(buf []byte) {
+// Subprocess.drain does before finish() handles an exit. It reports
+// whether it reached end of file.
+func (p *Pump) drainNow(buf []byte) (eof bool) {
 	p.cfg.Pipe.SetReadDeadline(time.Time{})
 	rc, err := p.cfg.Pipe.SyscallConn()
 	if err != nil {
-		return
+		return false
 	}
 	rc.Read(func(fd uintptr) bool {
 		for {
 			n, err := syscall.Read(int(fd), buf)
 			if n > 0 {
 				p.handle(buf[:n])
+				continue
 			}
-			if n <= 0 || err != nil {
-				return true
-			}
+			eof = n == 0 && err == nil
+			return true
 		}
 	})
+	return eof
 }
 
 func (p *Pump) finish() {

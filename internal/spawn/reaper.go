@@ -6,7 +6,8 @@ import (
 	"syscall"
 )
 
-// Exit is one reaped child.
+// Exit is one reaped child. An Exit with PID 0 marks the end of the
+// batch collected for one SIGCHLD.
 type Exit struct {
 	PID    int
 	Status syscall.WaitStatus
@@ -37,11 +38,13 @@ func (r *Reaper) run() {
 	defer close(r.done)
 	r.reapAll()
 	for range r.sigs {
-		r.reapAll()
+		if r.reapAll() > 0 {
+			r.out <- Exit{} // the SIGCHLD itself, for the log
+		}
 	}
 }
 
-func (r *Reaper) reapAll() {
+func (r *Reaper) reapAll() (n int) {
 	for {
 		var ws syscall.WaitStatus
 		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
@@ -49,8 +52,9 @@ func (r *Reaper) reapAll() {
 			continue
 		}
 		if err != nil || pid <= 0 {
-			return
+			return n
 		}
+		n++
 		r.out <- Exit{PID: pid, Status: ws}
 	}
 }

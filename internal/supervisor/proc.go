@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,15 +165,15 @@ func (s *Supervisor) transitionAll() {
 	}
 }
 
-// transition runs the machine's Tick until it settles (Supervisor's loop
-// would run it again within a second; we do not wait for that second).
+// transition is one transition() of p. When the state changed, another
+// pass is queued to run before the loop next blocks: Supervisor's loop
+// would make that pass on its next iteration (within a second); the order
+// of log lines stays the same and nothing waits for that second.
 func (s *Supervisor) transition(p *proc) {
-	for i := 0; i < 8; i++ {
-		before := p.m.State
-		s.step(p, process.Tick{AutoStart: Mood(s.mood.Load()) > MoodRestarting})
-		if p.m.State == before {
-			break
-		}
+	before := p.m.State
+	s.step(p, process.Tick{AutoStart: Mood(s.mood.Load()) > MoodRestarting})
+	if p.m.State != before {
+		s.local = append(s.local, func() { s.transition(p) })
 	}
 }
 
@@ -452,6 +453,16 @@ func (p *proc) startPumps(f *runFiles, pid int) {
 				}
 			}
 		}
+		kind := "POutputDispatcher"
+		if pc.Listener {
+			kind = "PEventListenerDispatcher"
+		}
+		pc.OnEOF = func(fd int) {
+			s.post(func() {
+				s.log.Debug(fmt.Sprintf("fd %d closed, stopped monitoring <%s at %d for <Subprocess at %d with name %s in state %s> (%s)>",
+					fd, kind, objectID(pipe), objectID(p), p.cfg.Name, p.m.State, channel))
+			})
+		}
 		p.pumps = append(p.pumps, logging.StartPump(pc))
 	}
 	mk("stdout", f.stdout, f.stdoutFile, p.cfg.Stdout)
@@ -494,6 +505,13 @@ func (p *proc) reopenLogs() {
 // for ours, the pipes are drained first so the last output is logged (and
 // its events sent) before the exit is processed, as finish() drains.
 func (s *Supervisor) handleExit(e spawn.Exit) {
+	if e.PID == 0 {
+		// Supervisor handles the signal after reaping: log it once the
+		// exits reaped for it have been processed.
+		s.sigchldLogs++
+		s.flushSigchld()
+		return
+	}
 	p := s.pids[e.PID]
 	if p == nil {
 		_, msg := process.DecodeWaitStatus(e.Status)
@@ -506,16 +524,26 @@ func (s *Supervisor) handleExit(e spawn.Exit) {
 		return
 	}
 	p.draining = len(p.pumps)
+	s.draining++
 	p.exitStatus = e.Status
 	for _, pu := range p.pumps {
 		pu.Drain(func() {
 			s.post(func() {
 				p.draining--
 				if p.draining == 0 {
+					s.draining--
 					s.finishExit(p, p.exitStatus)
+					s.flushSigchld()
 				}
 			})
 		})
+	}
+}
+
+func (s *Supervisor) flushSigchld() {
+	for s.draining == 0 && s.sigchldLogs > 0 {
+		s.sigchldLogs--
+		s.log.Debug("received SIGCHLD indicating a child quit")
 	}
 }
 
@@ -541,6 +569,12 @@ func (s *Supervisor) stopReport(p *proc, now time.Time) {
 		s.log.Info(line)
 	}
 	s.schedule(p.reportTimer, next)
+}
+
+// objectID stands in for Python's id() in debug lines that print object
+// reprs; only its shape matters to readers of the log.
+func objectID(v any) uintptr {
+	return uintptr(reflect.ValueOf(v).Pointer())
 }
 
 func signame(sig syscall.Signal) string { return signames.Name(sig) }

@@ -85,6 +85,9 @@ type Supervisor struct {
 
 	ev *eventHub
 
+	draining    int // exits waiting for their pipes to drain
+	sigchldLogs int // "received SIGCHLD" lines waiting for those exits
+
 	inbox    chan func()
 	local    []func() // work posted by the loop to itself
 	exits    chan spawn.Exit
