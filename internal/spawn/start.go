@@ -154,6 +154,7 @@ func trampoline(parent, umask, dir, cred, filename string, argv []string) {
 			syscall.Exit(127)
 		}
 	}
+	closeInherited()
 	if dir != "" {
 		if err := syscall.Chdir(dir); err != nil {
 			fail(fmt.Sprintf("couldn't chdir to %s: %s\n", dir, ErrnoName(err)))
@@ -166,6 +167,44 @@ func trampoline(parent, umask, dir, cred, filename string, argv []string) {
 	}
 	err := syscall.Exec(filename, argv, os.Environ())
 	fail(fmt.Sprintf("couldn't exec %s: %s\n", argv[0], ErrnoName(err)))
+}
+
+// closeInherited makes every descriptor above 2 close on exec, as
+// Supervisor closes 3..minfds in the child: descriptors the daemon itself
+// inherited without FD_CLOEXEC must not reach the program. Marking rather
+// than closing keeps the trampoline's own runtime descriptors usable until
+// the exec.
+func closeInherited() {
+	const sysCloseRange = 436
+	const closeRangeCloexec = 1 << 2
+	if _, _, e := syscall.RawSyscall(sysCloseRange, 3, ^uintptr(0), closeRangeCloexec); e == 0 {
+		return
+	}
+	fd, err := syscall.Open("/proc/self/fd", syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		for i := 3; i < 65536; i++ {
+			syscall.Syscall(syscall.SYS_FCNTL, uintptr(i), syscall.F_SETFD, syscall.FD_CLOEXEC)
+		}
+		return
+	}
+	var fds []int
+	buf := make([]byte, 4096)
+	for {
+		n, err := syscall.ReadDirent(fd, buf)
+		if err != nil || n <= 0 {
+			break
+		}
+		_, _, names := syscall.ParseDirent(buf[:n], -1, nil)
+		for _, name := range names {
+			if v, err := strconv.Atoi(name); err == nil && v > 2 {
+				fds = append(fds, v)
+			}
+		}
+	}
+	syscall.Close(fd)
+	for _, v := range fds {
+		syscall.Syscall(syscall.SYS_FCNTL, uintptr(v), syscall.F_SETFD, syscall.FD_CLOEXEC)
+	}
 }
 
 // ErrnoName is Python's errno.errorcode[e] ("ENOENT"), or the number.

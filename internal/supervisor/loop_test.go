@@ -117,3 +117,40 @@ func TestAutorestartRespawns(t *testing.T) {
 		}
 	}
 }
+
+// TestChildInheritsOnlyStdio checks the classic supervisor leak: a child
+// must see fds 0, 1 and 2 and nothing else of the daemon's.
+func TestChildInheritsOnlyStdio(t *testing.T) {
+	dir := t.TempDir()
+	p := prog("fds", "/bin/sh -c 'exec ls /proc/self/fd'")
+	p.StartSecs = 0
+	p.Autorestart = config.RestartNever
+	p.Stdout.Logfile = dir + "/out.log"
+	_, l := run(t, testConfig(t, p))
+	l.wait(t, "exited: fds (exit status 0; expected)")
+	data, _ := os.ReadFile(p.Stdout.Logfile)
+	// ls itself opens one descriptor to read the directory.
+	fields := strings.Fields(string(data))
+	if len(fields) != 4 || fields[0] != "0" || fields[1] != "1" || fields[2] != "2" {
+		t.Fatalf("child fds: %q", data)
+	}
+}
+
+// TestEnvironment checks the variables Supervisor adds and that the
+// program's own environment wins.
+func TestEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	p := prog("env", "/usr/bin/env")
+	p.StartSecs = 0
+	p.Autorestart = config.RestartNever
+	p.Stdout.Logfile = dir + "/out.log"
+	p.Environment = map[string]string{"FOO": "bar baz", "SUPERVISOR_GROUP_NAME": "overridden"}
+	_, l := run(t, testConfig(t, p))
+	l.wait(t, "exited: env (exit status 0; expected)")
+	data, _ := os.ReadFile(p.Stdout.Logfile)
+	for _, want := range []string{"SUPERVISOR_ENABLED=1\n", "SUPERVISOR_PROCESS_NAME=env\n", "SUPERVISOR_GROUP_NAME=overridden\n", "FOO=bar baz\n"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("missing %q in:\n%s", want, data)
+		}
+	}
+}
