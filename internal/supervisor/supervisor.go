@@ -158,6 +158,7 @@ func (s *Supervisor) Run(ready func()) Mood {
 	// The parent-death signal of children is tied to the forking thread.
 	runtime.LockOSThread()
 	defer close(s.finished)
+	spawn.MarkInheritedCloexec()
 	for _, gc := range s.cfg.Groups {
 		s.addGroup(gc)
 	}
