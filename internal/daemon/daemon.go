@@ -169,14 +169,16 @@ func runDaemon(o Options, notifyReady func(error)) int {
 		}
 		var infos []string
 		criticals := append([]string(nil), o.Criticals...)
+		// Like Supervisor's fresh ServerOptions at each restart, the uid
+		// step (and its messages) runs every time, rlimits only once.
+		crit, info, err := setUID(cfg)
+		if err != nil {
+			return usage(o.Stderr, o.Argv0, err.Error())
+		}
+		criticals = append(criticals, crit...)
+		infos = append(infos, info...)
 		if first {
-			crit, info, err := setUID(cfg)
-			if err != nil {
-				return usage(o.Stderr, o.Argv0, err.Error())
-			}
-			criticals = append(criticals, crit...)
-			infos = append(infos, info...)
-			info, err = setRlimits(cfg)
+			info, err := setRlimits(cfg)
 			if err != nil {
 				return usage(o.Stderr, o.Argv0, err.Error())
 			}
