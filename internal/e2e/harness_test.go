@@ -4,11 +4,6 @@
 package e2e
 
 import (
-	"bufio"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -16,145 +11,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gosupervisor/gosupervisor/internal/reftest"
+	"github.com/gosupervisor/gosupervisor/internal/testenv"
 )
 
-// bin holds our binaries, built once for the package.
-var bin string
+// daemon is a running supervisord as the scenarios use it.
+type daemon struct{ *testenv.Daemon }
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "gosup-e2e-bin")
-	if err != nil {
-		panic(err)
-	}
-	cmd := exec.Command("go", "build", "-o", dir+"/", "../../cmd/supervisord", "../../cmd/supervisorctl")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building binaries:", err)
-		os.Exit(1)
-	}
-	bin = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// impl is one implementation under test.
-type impl struct {
-	name        string
-	supervisord string
-}
-
-var (
-	ours      = impl{"ours", ""}
-	reference = impl{"reference", reftest.Supervisord}
-)
-
-func (i impl) daemonPath() string {
-	if i.supervisord != "" {
-		return i.supervisord
-	}
-	return filepath.Join(bin, "supervisord")
-}
-
-// daemon is one running supervisord.
-type daemon struct {
-	t    *testing.T
-	impl impl
-	dir  string
-	conf string
-	log  string
-	cmd  *exec.Cmd
-	done chan struct{}
-}
-
-// startDaemon writes conf (with {dir} replaced by a fresh directory) and
-// runs supervisord -n on it.
-func startDaemon(t *testing.T, im impl, conf string, extraArgs ...string) *daemon {
+func startDaemon(t *testing.T, im testenv.Impl, conf string) *daemon {
 	t.Helper()
-	if im.supervisord != "" {
-		reftest.Require(t)
-	}
-	dir := t.TempDir()
-	conf = strings.ReplaceAll(conf, "{dir}", dir)
-	path := filepath.Join(dir, "supervisord.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	d := &daemon{t: t, impl: im, dir: dir, conf: path, log: filepath.Join(dir, "supervisord.log"), done: make(chan struct{})}
-	d.cmd = exec.Command(im.daemonPath(), append([]string{"-n", "-c", path}, extraArgs...)...)
-	d.cmd.Dir = dir
-	d.cmd.Stdout, d.cmd.Stderr = nil, nil
-	if err := d.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { d.cmd.Wait(); close(d.done) }()
-	t.Cleanup(func() {
-		select {
-		case <-d.done:
-		default:
-			d.cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-d.done:
-			case <-time.After(30 * time.Second):
-				d.cmd.Process.Kill()
-				<-d.done
-			}
-		}
-	})
-	return d
+	return &daemon{testenv.Start(t, im, conf)}
 }
 
-// lines returns the main log's lines.
-func (d *daemon) lines() []string {
-	f, err := os.Open(d.log)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		out = append(out, sc.Text())
-	}
-	return out
-}
-
-// waitFor waits until the main log holds a line containing want, counting
-// occurrences: it returns once there are at least n.
-func (d *daemon) waitFor(want string, n int) {
-	d.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		count := 0
-		for _, l := range d.lines() {
-			if strings.Contains(l, want) {
-				count++
-			}
-		}
-		if count >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			d.t.Fatalf("%s: no %d× %q in the log:\n%s", d.impl.name, n, want, strings.Join(d.lines(), "\n"))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func (d *daemon) signal(sig syscall.Signal) { d.cmd.Process.Signal(sig) }
-
-// stop sends SIGTERM and waits for the daemon to exit.
-func (d *daemon) stop() {
-	d.t.Helper()
-	d.signal(syscall.SIGTERM)
-	select {
-	case <-d.done:
-	case <-time.After(30 * time.Second):
-		d.t.Fatalf("%s did not exit after SIGTERM", d.impl.name)
-	}
-}
+func (d *daemon) waitFor(want string, n int) { d.WaitFor(want, n, 30*time.Second) }
+func (d *daemon) signal(sig syscall.Signal)  { d.Signal(sig) }
+func (d *daemon) stop()                      { d.Stop() }
+func (d *daemon) lines() []string            { return d.Lines() }
 
 var masks = []struct {
 	re   *regexp.Regexp
@@ -190,7 +61,7 @@ func masked(lines []string, dir string) []string {
 // polls once a second and ours reacts at once.
 func compareLogs(t *testing.T, ref, got *daemon, names []string) {
 	t.Helper()
-	r, g := masked(ref.lines(), ref.dir), masked(got.lines(), got.dir)
+	r, g := masked(ref.lines(), ref.Dir), masked(got.lines(), got.Dir)
 	sr, sg := append([]string(nil), r...), append([]string(nil), g...)
 	sort.Strings(sr)
 	sort.Strings(sg)

@@ -3,6 +3,8 @@ package e2e
 import (
 	"syscall"
 	"testing"
+
+	"github.com/gosupervisor/gosupervisor/internal/testenv"
 )
 
 const base = `
@@ -22,9 +24,9 @@ loglevel=info
 func scenario(t *testing.T, conf string, names []string, steps func(d *daemon)) {
 	t.Helper()
 	t.Parallel()
-	ref := startDaemon(t, reference, base+conf)
+	ref := startDaemon(t, testenv.Reference, base+conf)
 	steps(ref)
-	got := startDaemon(t, ours, base+conf)
+	got := startDaemon(t, testenv.Ours(t), base+conf)
 	steps(got)
 	compareLogs(t, ref, got, names)
 }
