@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"syscall"
 	"time"
@@ -21,7 +20,7 @@ const readSize = 128 << 10
 type PumpConfig struct {
 	Name    string // process name, for main-log lines
 	Channel string // "stdout" or "stderr"
-	Pipe    *os.File
+	Pipe    *Pipe
 
 	File      *RotatingFile // nil: no log file
 	Syslog    *ChildSyslog  // nil: no syslog
@@ -44,7 +43,18 @@ type PumpConfig struct {
 	// OnEOF is called when the pipe reports end of file (the dispatcher
 	// closes), with the pipe's descriptor number.
 	OnEOF func(fd int)
+
+	// Coalesce, when set, lets output gather in the pipe for this long
+	// after a small read before reading again: a child printing a line at a
+	// time then costs one wake-up per interval instead of one per line.
+	// Only plain logging channels use it (events and the listener
+	// protocol want every chunk at once).
+	Coalesce time.Duration
 }
+
+// smallRead is the size under which a read counts as a trickle: a
+// firehose fills the 64 KiB pipe and is read back-to-back.
+const smallRead = 1 << 10
 
 // Pump reads one pipe of one child until EOF or until it is drained after
 // the child's exit, and writes what it reads to the channel's log. It is
@@ -64,18 +74,17 @@ type Pump struct {
 	waiters   []func()
 	stop      chan struct{} // closed by Abort: give up retrying writes
 	stopOnce  sync.Once
-	failing   bool // a write error was reported and not yet cleared
+	drainCh   chan struct{} // closed by the first Drain
+	failing   bool          // a write error was reported and not yet cleared
 	debugEcho bool
 	fd        int
 }
 
 // StartPump starts the goroutine reading cfg.Pipe.
 func StartPump(cfg PumpConfig) *Pump {
-	p := &Pump{cfg: cfg, rec: NewRecorder(cfg.CaptureMaxBytes), stop: make(chan struct{})}
+	p := &Pump{cfg: cfg, rec: NewRecorder(cfg.CaptureMaxBytes), stop: make(chan struct{}), drainCh: make(chan struct{})}
 	p.debugEcho = cfg.MainLog != nil && cfg.MainLog.Enabled(config.LevelDebug)
-	if rc, err := cfg.Pipe.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) { p.fd = int(fd) })
-	}
+	p.fd = cfg.Pipe.Fd()
 	p.rec.Log = p.logNormal
 	p.rec.Capture = p.logCaptured
 	p.rec.Comm = func(data []byte) {
@@ -90,68 +99,71 @@ func StartPump(cfg PumpConfig) *Pump {
 	return p
 }
 
-// bufPool holds read buffers. A pump takes one only once its pipe is
-// readable, so a thousand idle children cost no buffer memory.
+// bufPool holds read buffers. A pump takes one only while it reads, so a
+// thousand idle children cost no buffer memory.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, readSize); return &b }}
 
-// readOnce waits until the pipe is readable (or the drain deadline passes)
-// and hands what one read returns to handle. It returns io.EOF at end of
-// file.
-func (p *Pump) readOnce(rc syscall.RawConn, nowait bool) error {
-	var rerr error
-	err := rc.Read(func(fd uintptr) bool {
-		buf := bufPool.Get().(*[]byte)
-		defer bufPool.Put(buf)
-		for {
-			n, err := syscall.Read(int(fd), *buf)
-			switch {
-			case err == syscall.EINTR:
-				continue
-			case err == syscall.EAGAIN:
-				if nowait {
-					rerr = errNothingMore
-					return true
-				}
-				return false // wait for readiness, holding no buffer
-			case err != nil:
-				rerr = err
-			case n == 0:
-				rerr = io.EOF
-			default:
-				p.handle((*buf)[:n])
-			}
-			return true
-		}
-	})
-	if err != nil {
-		return err
+// readOnce makes one non-blocking read and hands the data to handle. It
+// returns the byte count, syscall.EAGAIN when the pipe is empty, and
+// io.EOF at end of file.
+func (p *Pump) readOnce() (int, error) {
+	buf := bufPool.Get().(*[]byte)
+	defer bufPool.Put(buf)
+	n, err := p.cfg.Pipe.read(*buf)
+	switch {
+	case err != nil:
+		return 0, err
+	case n == 0:
+		return 0, io.EOF
 	}
-	return rerr
+	p.handle((*buf)[:n])
+	return n, nil
 }
-
-var errNothingMore = errors.New("nothing more to read now")
 
 func (p *Pump) run() {
 	defer p.finish()
-	rc, err := p.cfg.Pipe.SyscallConn()
-	if err != nil {
-		return
-	}
+	var pause *time.Timer
+	draining := false
 	for {
-		err := p.readOnce(rc, false)
-		if err == nil {
+		n, err := p.readOnce()
+		switch {
+		case err == syscall.EAGAIN:
+			if draining {
+				return // Subprocess.drain: what was there has been read
+			}
+			if p.cfg.Pipe.arm() != nil {
+				return
+			}
+			select {
+			case <-p.cfg.Pipe.ready:
+			case <-p.drainCh:
+				draining = true
+			}
 			continue
+		case errors.Is(err, io.EOF):
+			p.eof()
+			return
+		case err != nil:
+			return
 		}
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			// Drain: what the pipe already holds, without waiting.
-			p.cfg.Pipe.SetReadDeadline(time.Time{})
-			for err = nil; err == nil; err = p.readOnce(rc, true) {
+		if p.cfg.Coalesce > 0 && n < smallRead && !draining {
+			// Let a trickle gather. Pauses end on a shared grid, so all
+			// trickling pumps wake together: one wake-up of the daemon
+			// per interval, not one per pump or per line.
+			now := time.Now()
+			d := now.Truncate(p.cfg.Coalesce).Add(p.cfg.Coalesce).Sub(now)
+			if pause == nil {
+				pause = time.NewTimer(d)
+			} else {
+				pause.Reset(d)
+			}
+			select {
+			case <-pause.C:
+			case <-p.drainCh:
+				pause.Stop()
+				draining = true
 			}
 		}
-		if errors.Is(err, io.EOF) {
-			p.eof()
-		}
-		return
 	}
 }
 
@@ -189,8 +201,9 @@ func (p *Pump) Drain(done func()) {
 	p.drainReq = true
 	p.mu.Unlock()
 	if first {
-		// Interrupt a blocked Read; run() then drains without waiting.
-		p.cfg.Pipe.SetReadDeadline(time.Now())
+		// Wake a waiting or pausing pump; it then reads what the pipe
+		// holds and stops.
+		close(p.drainCh)
 	}
 }
 
