@@ -12,11 +12,11 @@ import (
 // while its pump is deliberately letting output gather; this poller arms a
 // pipe (one-shot) only while its pump waits on it.
 type Pipe struct {
-	fd     int
-	ready  chan struct{} // a readiness notification from the poller
-	added  bool          // registered with epoll
-	mu     sync.Mutex    // guards closed
-	closed bool
+	fd      int
+	onReady func()     // called by the poller when the armed pipe is readable
+	added   bool       // registered with epoll
+	mu      sync.Mutex // guards closed
+	closed  bool
 
 	fullReads int  // consecutive reads that emptied a full pipe
 	grown     bool // the pipe buffer was enlarged
@@ -40,7 +40,7 @@ func NewPipe() (*Pipe, *os.File, error) {
 		syscall.Close(fds[1])
 		return nil, nil, err
 	}
-	return &Pipe{fd: fds[0], ready: make(chan struct{}, 1)}, os.NewFile(uintptr(fds[1]), "|1"), nil
+	return &Pipe{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "|1"), nil
 }
 
 // Fd is the descriptor number (for debug lines).
@@ -138,9 +138,9 @@ func (pl *poller) remove(p *Pipe) {
 }
 
 // loop waits in epoll_wait (one thread, blocked in the kernel while no
-// armed pipe has data) and passes each notification to its pump. A
-// notification for a descriptor that was closed and reused only makes a
-// pump try a read that finds nothing.
+// armed pipe has data) and passes each notification to its pump, which
+// starts a goroutine to read. A notification for a descriptor that was
+// closed and reused only makes a pump try a read that finds nothing.
 func (pl *poller) loop() {
 	events := make([]syscall.EpollEvent, 64)
 	for {
@@ -148,15 +148,16 @@ func (pl *poller) loop() {
 		if err != nil {
 			continue // EINTR
 		}
+		var ready []func()
 		pl.mu.Lock()
 		for _, ev := range events[:n] {
-			if p := pl.pipes[ev.Fd]; p != nil {
-				select {
-				case p.ready <- struct{}{}:
-				default:
-				}
+			if p := pl.pipes[ev.Fd]; p != nil && p.onReady != nil {
+				ready = append(ready, p.onReady)
 			}
 		}
 		pl.mu.Unlock()
+		for _, f := range ready {
+			f()
+		}
 	}
 }

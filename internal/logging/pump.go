@@ -68,21 +68,35 @@ type Pump struct {
 	cfg PumpConfig
 	rec *Recorder
 
-	mu        sync.Mutex // guards drainReq, finished, waiters
-	drainReq  bool
-	finished  bool
-	waiters   []func()
+	mu       sync.Mutex // guards state, draining, pause, waiters
+	state    pumpState
+	draining bool
+	pause    *time.Timer
+	waiters  []func()
+
 	stop      chan struct{} // closed by Abort: give up retrying writes
 	stopOnce  sync.Once
-	drainCh   chan struct{} // closed by the first Drain
-	failing   bool          // a write error was reported and not yet cleared
+	failing   bool // a write error was reported and not yet cleared (pump goroutine only)
 	debugEcho bool
 	fd        int
 }
 
+// pumpState says who, if anyone, is reading the pipe. At most one
+// goroutine reads a pipe at a time, and a pump that is waiting for data or
+// letting a trickle gather has no goroutine at all: a thousand quiet
+// children cost no stacks.
+type pumpState int
+
+const (
+	pumpRunning  pumpState = iota // a goroutine is reading
+	pumpWaiting                   // armed in the poller; it will start a goroutine
+	pumpPaused                    // a timer will resume reading
+	pumpFinished                  // the pipe is closed
+)
+
 // StartPump starts the goroutine reading cfg.Pipe.
 func StartPump(cfg PumpConfig) *Pump {
-	p := &Pump{cfg: cfg, rec: NewRecorder(cfg.CaptureMaxBytes), stop: make(chan struct{}), drainCh: make(chan struct{})}
+	p := &Pump{cfg: cfg, rec: NewRecorder(cfg.CaptureMaxBytes), stop: make(chan struct{})}
 	p.debugEcho = cfg.MainLog != nil && cfg.MainLog.Enabled(config.LevelDebug)
 	p.fd = cfg.Pipe.Fd()
 	p.rec.Log = p.logNormal
@@ -95,7 +109,8 @@ func StartPump(cfg PumpConfig) *Pump {
 			p.cfg.MainLog.Debug(fmt.Sprintf("%s %s emitted a comm event", pyfmt.Repr(p.cfg.Name), p.cfg.Channel))
 		}
 	}
-	go p.run()
+	cfg.Pipe.onReady = p.ready
+	go p.service()
 	return p
 }
 
@@ -120,49 +135,76 @@ func (p *Pump) readOnce() (int, error) {
 	return n, nil
 }
 
-func (p *Pump) run() {
-	defer p.finish()
-	var pause *time.Timer
-	draining := false
+// ready is the poller's notification that the pipe has data (or EOF).
+func (p *Pump) ready() {
+	p.mu.Lock()
+	if p.state != pumpWaiting {
+		p.mu.Unlock()
+		return
+	}
+	p.state = pumpRunning
+	p.mu.Unlock()
+	go p.service()
+}
+
+// resume ends a pause (it runs on the timer's own goroutine).
+func (p *Pump) resume() {
+	p.mu.Lock()
+	if p.state != pumpPaused {
+		p.mu.Unlock()
+		return
+	}
+	p.state = pumpRunning
+	p.mu.Unlock()
+	p.service()
+}
+
+// service reads until the pipe is empty, then arms the poller and returns;
+// or, for a trickle, pauses on a timer and returns. When a drain was asked
+// for, an empty pipe ends the pump.
+func (p *Pump) service() {
 	for {
 		n, err := p.readOnce()
 		switch {
 		case err == syscall.EAGAIN:
-			if draining {
-				return // Subprocess.drain: what was there has been read
-			}
-			if p.cfg.Pipe.arm() != nil {
+			p.mu.Lock()
+			if p.draining {
+				p.mu.Unlock()
+				p.finish() // Subprocess.drain: what was there has been read
 				return
 			}
-			select {
-			case <-p.cfg.Pipe.ready:
-			case <-p.drainCh:
-				draining = true
+			p.state = pumpWaiting
+			p.mu.Unlock()
+			if p.cfg.Pipe.arm() != nil {
+				p.finish()
 			}
-			continue
+			return
 		case errors.Is(err, io.EOF):
 			p.eof()
+			p.finish()
 			return
 		case err != nil:
+			p.finish()
 			return
 		}
-		if p.cfg.Coalesce > 0 && n < smallRead && !draining {
-			// Let a trickle gather. Pauses end on a shared grid, so all
-			// trickling pumps wake together: one wake-up of the daemon
-			// per interval, not one per pump or per line.
-			now := time.Now()
-			d := now.Truncate(p.cfg.Coalesce).Add(p.cfg.Coalesce).Sub(now)
-			if pause == nil {
-				pause = time.NewTimer(d)
-			} else {
-				pause.Reset(d)
+		if p.cfg.Coalesce > 0 && n < smallRead {
+			p.mu.Lock()
+			if !p.draining {
+				// Let a trickle gather. Pauses end on a shared grid, so
+				// all trickling pumps wake together: one wake-up of the
+				// daemon per interval, not one per pump or per line.
+				now := time.Now()
+				d := now.Truncate(p.cfg.Coalesce).Add(p.cfg.Coalesce).Sub(now)
+				p.state = pumpPaused
+				if p.pause == nil {
+					p.pause = time.AfterFunc(d, p.resume)
+				} else {
+					p.pause.Reset(d)
+				}
+				p.mu.Unlock()
+				return
 			}
-			select {
-			case <-pause.C:
-			case <-p.drainCh:
-				pause.Stop()
-				draining = true
-			}
+			p.mu.Unlock()
 		}
 	}
 }
@@ -176,7 +218,10 @@ func (p *Pump) eof() {
 func (p *Pump) finish() {
 	p.cfg.Pipe.Close()
 	p.mu.Lock()
-	p.finished = true
+	p.state = pumpFinished
+	if p.pause != nil {
+		p.pause.Stop()
+	}
 	waiters := p.waiters
 	p.waiters = nil
 	p.mu.Unlock()
@@ -191,19 +236,27 @@ func (p *Pump) finish() {
 // before the child's exit is processed.
 func (p *Pump) Drain(done func()) {
 	p.mu.Lock()
-	if p.finished {
+	if p.state == pumpFinished {
 		p.mu.Unlock()
 		go done() // never call back into the caller's goroutine
 		return
 	}
 	p.waiters = append(p.waiters, done)
-	first := !p.drainReq
-	p.drainReq = true
+	p.draining = true
+	start := false
+	switch p.state {
+	case pumpWaiting:
+		start = true
+	case pumpPaused:
+		// If the timer already fired, resume is about to run instead.
+		start = p.pause.Stop()
+	}
+	if start {
+		p.state = pumpRunning
+	}
 	p.mu.Unlock()
-	if first {
-		// Wake a waiting or pausing pump; it then reads what the pipe
-		// holds and stops.
-		close(p.drainCh)
+	if start {
+		go p.service() // read what the pipe holds, then stop
 	}
 }
 
