@@ -253,6 +253,11 @@ func decodeBase64Text(text string) (Value, error) {
 	return NewString(string(out)), nil
 }
 
+// DecodeBytes is Python's base64.decodebytes (binascii.a2b_base64 in its
+// lenient mode): characters outside the alphabet are skipped and the data
+// ends at complete padding; a wrong length is an error.
+func DecodeBytes(in []byte) ([]byte, error) { return a2bBase64(in) }
+
 func a2bBase64(in []byte) ([]byte, error) {
 	var out []byte
 	quad := 0
