@@ -24,6 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 //	args    the command line, one argument per line (default: -c supervisord.conf)
 //	env     extra environment variables, one KEY=value per line
 //	argv0   supervisord's argv[0] (default /usr/bin/supervisord)
+//	cwd     the working directory (default $TMP)
 //	requires  paths that must exist on this machine, else the case is skipped
 //	nodiff  why the reference is not expected to agree (the difference is in docs/compat.md)
 //	want    the expected dump (or {"error": ...}) as JSON, paths masked as $TMP
@@ -104,7 +105,7 @@ func (a *txtar) set(name, data string) {
 	a.files = append(a.files, txtarFile{name, data})
 }
 
-var specialMembers = map[string]bool{"args": true, "env": true, "argv0": true, "nodiff": true, "want": true, "requires": true}
+var specialMembers = map[string]bool{"args": true, "env": true, "argv0": true, "nodiff": true, "want": true, "requires": true, "cwd": true}
 
 type corpusCase struct {
 	name string
@@ -203,6 +204,9 @@ func loadCorpus(t *testing.T) []*corpusCase {
 		}
 		if v, ok := c.ar.get("env"); ok {
 			c.job.Env = append(c.job.Env, lines(sub(v))...)
+		}
+		if v, ok := c.ar.get("cwd"); ok {
+			c.job.Cwd = strings.TrimSpace(sub(v))
 		}
 		if v, ok := c.ar.get("argv0"); ok {
 			c.job.Argv0 = strings.TrimSpace(sub(v))
