@@ -70,7 +70,7 @@ func LoadCtl(path, progname string, env []string, cwd string) (*CtlConfig, error
 	if !pe.exists(path) {
 		return nil, usageErr("could not find config file %s", path)
 	}
-	data, err := os.ReadFile(pe.fsPath(path))
+	data, err := readFile(pe.fsPath(path))
 	if err != nil {
 		return nil, usageErr("could not read config file %s", path)
 	}

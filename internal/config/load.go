@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -72,7 +71,7 @@ func (l *loader) readConfig() error {
 	if !l.pe.exists(fp) {
 		return plainError("could not find config file %s", fp)
 	}
-	data, err := os.ReadFile(l.pe.fsPath(fp))
+	data, err := readFile(l.pe.fsPath(fp))
 	if err != nil {
 		return plainError("could not read config file %s", fp)
 	}
