@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/gosupervisor/gosupervisor/internal/sample"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -25,6 +27,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 //	env     extra environment variables, one KEY=value per line
 //	argv0   supervisord's argv[0] (default /usr/bin/supervisord)
 //	cwd     the working directory (default $TMP)
+//	sample  write internal/sample's config as supervisord.conf (and make run/log)
 //	mode    "ctl" to load the file as supervisorctl does (LoadCtl) instead;
 //	        "diff" to load a.conf as the active config and b.conf as the new one
 //	        and compare them (Diff)
@@ -108,7 +111,7 @@ func (a *txtar) set(name, data string) {
 	a.files = append(a.files, txtarFile{name, data})
 }
 
-var specialMembers = map[string]bool{"args": true, "env": true, "argv0": true, "nodiff": true, "want": true, "requires": true, "cwd": true, "mode": true}
+var specialMembers = map[string]bool{"args": true, "env": true, "argv0": true, "nodiff": true, "want": true, "requires": true, "cwd": true, "mode": true, "sample": true}
 
 type corpusCase struct {
 	name string
@@ -191,6 +194,12 @@ func loadCorpus(t *testing.T) []*corpusCase {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(full, content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, ok := c.ar.get("sample"); ok {
+			os.MkdirAll(filepath.Join(c.dir, "run", "log"), 0o755)
+			if err := os.WriteFile(filepath.Join(c.dir, "supervisord.conf"), []byte(sample.Config), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
