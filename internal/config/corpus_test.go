@@ -23,7 +23,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // files (written into a fresh temp dir, "$TMP" replaced by its path) and
 // these special members:
 //
-//	args    the command line, one argument per line (default: -c supervisord.conf)
+//	args    the command line, one argument per line (default: -c supervisord.conf;
+//	        a line "" is an empty argument)
 //	env     extra environment variables, one KEY=value per line
 //	argv0   supervisord's argv[0] (default /usr/bin/supervisord)
 //	cwd     the working directory (default $TMP)
@@ -213,6 +214,9 @@ func loadCorpus(t *testing.T) []*corpusCase {
 		if v, ok := c.ar.get("args"); ok {
 			c.job.Args = []string{}
 			for _, l := range lines(sub(v)) {
+				if l == `""` {
+					l = "" // an empty argument
+				}
 				c.job.Args = append(c.job.Args, l)
 			}
 		}
