@@ -142,6 +142,46 @@ func randomConfig(r *rand.Rand) (main string, extra map[string]string) {
 	return main, extra
 }
 
+// mutate applies a few random edits to a corpus config: characters that
+// matter to the parser, the expander or shlex inserted, lines dropped,
+// doubled or indented.
+func mutate(r *rand.Rand, text string) string {
+	pieces := []string{"%", "%(", ")s", "%%", "(", ")", ";", " ;", "#", " #", " ", "\t", "\n", "\n ", "=", ":", "[", "]",
+		"\"", "'", ",", "é", "\u3000", "\u00a0", "0", "9", "-", "_", "\r", "\x1c", "%(process_num)02d", "%(here)s", "%(ENV_X)s", "\x00"}
+	b := []byte(text)
+	n := 1 + r.Intn(4)
+	for i := 0; i < n; i++ {
+		switch r.Intn(5) {
+		case 0, 1, 2:
+			pos := r.Intn(len(b) + 1)
+			ins := pieces[r.Intn(len(pieces))]
+			b = append(b[:pos], append([]byte(ins), b[pos:]...)...)
+		case 3:
+			if len(b) > 0 {
+				pos := r.Intn(len(b))
+				end := pos + r.Intn(8)
+				if end > len(b) {
+					end = len(b)
+				}
+				b = append(b[:pos], b[end:]...)
+			}
+		case 4:
+			lines := strings.SplitAfter(string(b), "\n")
+			k := r.Intn(len(lines))
+			switch r.Intn(3) {
+			case 0:
+				lines = append(lines[:k], lines[k+1:]...)
+			case 1:
+				lines = append(lines[:k+1], lines[k:]...)
+			default:
+				lines[k] = "  " + lines[k]
+			}
+			b = []byte(strings.Join(lines, ""))
+		}
+	}
+	return string(b)
+}
+
 func sortStrings(s []string) {
 	for i := 1; i < len(s); i++ {
 		for j := i; j > 0 && s[j] < s[j-1]; j-- {
@@ -165,10 +205,22 @@ func TestReferenceRandom(t *testing.T) {
 		dir, text string
 		job       refJob
 	}
+	var seeds []string
+	paths, _ := filepath.Glob(filepath.Join(corpusDir, "*.txtar"))
+	for _, p := range paths {
+		data, _ := os.ReadFile(p)
+		a := parseTxtar(string(data))
+		if conf, ok := a.get("supervisord.conf"); ok && !strings.Contains(conf, "$TMP") {
+			seeds = append(seeds, conf)
+		}
+	}
 	var cases []rc
 	var jobs []refJob
 	for i := 0; i < *refRandom; i++ {
 		text, extra := randomConfig(r)
+		if i%2 == 1 && len(seeds) > 0 {
+			text = mutate(r, seeds[r.Intn(len(seeds))])
+		}
 		dir := t.TempDir()
 		os.MkdirAll(filepath.Join(dir, "home"), 0o755)
 		if err := os.WriteFile(filepath.Join(dir, "supervisord.conf"), []byte(text), 0o644); err != nil {
@@ -195,6 +247,13 @@ func TestReferenceRandom(t *testing.T) {
 		want := normalize(t, ref[i], c.dir)
 		got := normalize(t, goRun(c.job), c.dir)
 		if got != want {
+			// The one documented difference random edits reach: a
+			// plugin module Supervisor cannot import and we record.
+			if m, ok := ref[i].(map[string]any); ok {
+				if e, ok := m["error"].(string); ok && strings.Contains(e, " cannot be resolved within [") && !strings.Contains(got, `"error"`) {
+					continue
+				}
+			}
 			bad++
 			if bad <= 5 {
 				t.Errorf("case %d differs from the reference\nconfig:\n%s\n ours: %s\n  ref: %s", i, c.text, got, want)

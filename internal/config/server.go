@@ -576,9 +576,13 @@ func loadServer(opts *ServerOptions, reread bool) (*Config, error) {
 		s.UID, s.GID = &uid, gid
 	}
 	if s.Logfile != "syslog" {
-		s.Logfile = pe.normalizePath(s.Logfile)
+		if s.Logfile, err = pe.normalizePath(s.Logfile); err != nil {
+			return nil, &UsageError{err.Error()}
+		}
 	}
-	s.Pidfile = pe.normalizePath(s.Pidfile)
+	if s.Pidfile, err = pe.normalizePath(s.Pidfile); err != nil {
+		return nil, &UsageError{err.Error()}
+	}
 	for _, sc := range cfg.Servers {
 		if sc.Unix {
 			cfg.ServerURL = "unix://" + sc.File
