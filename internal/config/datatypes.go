@@ -131,7 +131,10 @@ func (pe *pathEnv) logfileName(val string) (logfileValue, error) {
 
 // existingDirpath is datatypes.existing_dirpath.
 func (pe *pathEnv) existingDirpath(v string) (string, error) {
-	nv := pe.expanduser(v)
+	nv, err := pe.expanduser(v)
+	if err != nil {
+		return "", err
+	}
 	dir := pyDirname(nv)
 	if dir == "" || pe.isDir(dir) {
 		return nv, nil
@@ -141,7 +144,10 @@ func (pe *pathEnv) existingDirpath(v string) (string, error) {
 
 // existingDirectory is datatypes.existing_directory.
 func (pe *pathEnv) existingDirectory(v string) (string, error) {
-	nv := pe.expanduser(v)
+	nv, err := pe.expanduser(v)
+	if err != nil {
+		return "", err
+	}
 	if pe.isDir(nv) {
 		return nv, nil
 	}
@@ -327,6 +333,9 @@ func NameToUID(name string) (int, error) {
 		}
 		return 0, fmt.Errorf("Invalid user id %s", name)
 	}
+	if strings.Contains(name, "\x00") {
+		return 0, errNullByte
+	}
 	u, err := user.Lookup(name)
 	if err != nil || name == "" {
 		return 0, fmt.Errorf("Invalid user name %s", name)
@@ -347,6 +356,9 @@ func nameToGID(name string) (int, error) {
 			}
 		}
 		return 0, fmt.Errorf("Invalid group id %s", name)
+	}
+	if strings.Contains(name, "\x00") {
+		return 0, errNullByte
 	}
 	g, err := user.LookupGroup(name)
 	if err != nil || name == "" {
