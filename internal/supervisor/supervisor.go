@@ -79,6 +79,8 @@ type Supervisor struct {
 	mood    atomic.Int32
 	pending *config.Config // config to restart with (reload)
 
+	groupsAdded bool
+
 	stopping           bool
 	stopGroups         []*group
 	lastShutdownReport time.Time
@@ -159,9 +161,7 @@ func (s *Supervisor) Run(ready func()) Mood {
 	runtime.LockOSThread()
 	defer close(s.finished)
 	spawn.MarkInheritedCloexec()
-	for _, gc := range s.cfg.Groups {
-		s.addGroup(gc)
-	}
+	s.AddGroups()
 	s.ev.notify(events.SupervisorStateChangeRunning, "")
 	if ready != nil {
 		ready()
@@ -203,6 +203,20 @@ func (s *Supervisor) Run(ready func()) Mood {
 		s.reaper.Stop()
 	}
 	return s.result
+}
+
+// AddGroups adds the configured groups (creating AUTO logs and sending
+// PROCESS_GROUP_ADDED) if that has not been done yet. supervisord calls it
+// before opening its servers, as Supervisor does; Run calls it otherwise.
+// It must not be called once Run is running.
+func (s *Supervisor) AddGroups() {
+	if s.groupsAdded {
+		return
+	}
+	s.groupsAdded = true
+	for _, gc := range s.cfg.Groups {
+		s.addGroup(gc)
+	}
 }
 
 // Pending is the config a restart should use (set when Run returns
