@@ -160,7 +160,7 @@ func (s *Supervisor) transitionAll() {
 			s.transition(p)
 		}
 		if g.pool != nil {
-			g.pool.dispatch()
+			s.ev.wantDispatch(g.pool)
 		}
 	}
 }
@@ -564,7 +564,7 @@ func (s *Supervisor) finishExit(p *proc, status syscall.WaitStatus) {
 	}
 	s.transition(p)
 	if p.g.pool != nil {
-		p.g.pool.dispatch()
+		s.ev.wantDispatch(p.g.pool)
 	}
 }
 
