@@ -241,7 +241,9 @@ func evScenario(t *testing.T, conf string, steps func(d *evDaemon)) (ref, got *e
 // record is one event as a listener received it.
 type record struct{ Proc, Header, Payload string }
 
-func (r record) String() string { return r.Proc + " | " + strings.TrimSuffix(r.Header, "\n") + " | " + r.Payload }
+func (r record) String() string {
+	return r.Proc + " | " + strings.TrimSuffix(r.Header, "\n") + " | " + r.Payload
+}
 
 var (
 	pidRE  = regexp.MustCompile(`pid:\d+`)
