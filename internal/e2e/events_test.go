@@ -633,10 +633,14 @@ func TestEventsProcessLog(t *testing.T) {
 command=/bin/sh -c 'printf "out\n"; sleep 0.3; printf "err\n" >&2; sleep 0.3; printf "\377\376 bin\n"; sleep 0.3; printf "caf\303\251 \342\230\203\n"; sleep 600'
 stdout_events_enabled=true
 stderr_events_enabled=true
+autostart=false
 [program:quiet]
 command=/bin/sh -c 'printf "not sent\n"; sleep 600'
 `
 	ref, got := evScenario(t, conf, func(d *evDaemon) {
+		d.waitFor("success: watch entered RUNNING state", 1)
+		d.waitRecords(1) // the listener's own stderr
+		d.ctl("start", "chatty")
 		d.waitRecords(5)
 	})
 	sameRecords(t, ref.records(), got.records())
@@ -814,5 +818,33 @@ stopwaitsecs=2
 	sameRecords(t, ref.records(), got.records())
 	if rs := got.records(); len(rs) != 2 || !strings.Contains(rs[1].Header, "SUPERVISOR_STATE_CHANGE_STOPPING") {
 		t.Errorf("ours: records\n%s", joinRecords(rs))
+	}
+}
+
+// TestEventsBufferOverflowAsListenerStarts: with a listener that is ready
+// as soon as it runs, Supervisor sends it the oldest buffered event when
+// it enters RUNNING, before the programs spawned with it enter RUNNING
+// and overflow its buffer; what it keeps is the same here.
+func TestEventsBufferOverflowAsListenerStarts(t *testing.T) {
+	conf := evBase + evUnix + listenerSection("watch", "PROCESS_STATE,PROCESS_GROUP", "buffer_size=3") + `
+[program:a]
+command=/bin/sleep 600
+[program:b]
+command=/bin/sleep 600
+[program:c]
+command=/bin/sleep 600
+[program:d]
+command=/bin/sleep 600
+`
+	ref, got := evScenario(t, conf, func(d *evDaemon) {
+		d.waitFor("success: d entered RUNNING state", 1)
+		d.waitRecords(4)
+		d.ctl("stop", "a")
+		d.waitRecords(6)
+		d.snapshot()
+	})
+	sameRecords(t, ref.records()[:6], got.records()[:6])
+	if r, g := strings.Join(ref.snap, "\n"), strings.Join(got.snap, "\n"); r != g {
+		t.Errorf("event log lines differ\n--- reference\n%s\n--- ours\n%s", r, g)
 	}
 }

@@ -154,7 +154,18 @@ func (g *group) sortedProcs() []*proc {
 
 // transitionAll runs transition() on every process in priority order, as
 // one pass of Supervisor's main loop does.
+//
+// The whole pass uses one time. Supervisor reads the clock for each
+// process, but its loop only looks again a second later at most, so the
+// processes it spawned together become RUNNING together, in spawn order,
+// with each listener pool dispatching right after its own processes. With
+// one start time, their startsecs deadlines coincide, fire in one batch in
+// the order they were set, and listener pools see the same events in the
+// same order as Supervisor's (what an overflowing buffer keeps at startup
+// depends on it).
 func (s *Supervisor) transitionAll() {
+	s.passNow = s.now()
+	defer func() { s.passNow = time.Time{} }()
 	for _, g := range s.sortedGroups() {
 		for _, p := range g.procs {
 			s.transition(p)
@@ -179,7 +190,10 @@ func (s *Supervisor) transition(p *proc) {
 
 // step feeds one event to p's machine and carries out the effects.
 func (s *Supervisor) step(p *proc, ev process.Event) error {
-	now := s.now()
+	now := s.passNow
+	if now.IsZero() {
+		now = s.now()
+	}
 	effects, err := p.m.Step(now, ev)
 	var assertion *process.AssertionError
 	if errors.As(err, &assertion) {

@@ -101,6 +101,8 @@ type Supervisor struct {
 	exits    chan spawn.Exit
 	reaper   *spawn.Reaper
 	timers   timerHeap
+	timerSeq uint64
+	passNow  time.Time // the time of the pass in progress (transitionAll)
 	finished chan struct{}
 	exiting  bool // the loop ends after this iteration
 	result   Mood // MoodShutdown or MoodRestarting once exiting
