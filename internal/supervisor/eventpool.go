@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -429,7 +427,10 @@ func (l *listener) handle() {
 				line := l.buf[:pos]
 				l.buf = l.buf[pos+1:]
 				n, ok := pyIntBytes(line, len("RESULT "))
-				if !ok {
+				// A negative length makes Supervisor recurse until
+				// RecursionError and stop reading the listener; we
+				// call it what it is, a bad result line.
+				if !ok || n < 0 {
 					text := string(line)
 					if !utf8.Valid(line) {
 						text = "Undecodable: " + pyfmt.BytesRepr(line)
@@ -495,15 +496,44 @@ func (l *listener) reject() {
 	l.event = nil
 }
 
-// pyIntBytes parses line[skip:] as Python's int(bytes) does.
+// pyIntBytes parses line[skip:] as Python's int(bytes) does: ASCII
+// whitespace around, an optional sign, ASCII digits with single
+// underscores between them. A number too large for an int stands for
+// "more than any listener will send" (Supervisor would wait for it).
 func pyIntBytes(line []byte, skip int) (int, bool) {
 	if skip > len(line) {
 		return 0, false
 	}
-	t := strings.TrimSpace(string(line[skip:]))
-	if t == "" || strings.HasPrefix(t, "_") || strings.HasSuffix(t, "_") || strings.Contains(t, "__") {
+	t := bytes.Trim(line[skip:], " \t\n\v\f\r")
+	neg := false
+	if len(t) > 0 && (t[0] == '+' || t[0] == '-') {
+		neg = t[0] == '-'
+		t = t[1:]
+	}
+	if len(t) == 0 {
 		return 0, false
 	}
-	n, err := strconv.Atoi(strings.ReplaceAll(t, "_", ""))
-	return n, err == nil
+	n, huge, digit := 0, false, false
+	for i, c := range t {
+		switch {
+		case c >= '0' && c <= '9':
+			if n > (math.MaxInt-9)/10 {
+				huge = true
+			} else {
+				n = n*10 + int(c-'0')
+			}
+			digit = true
+		case c == '_' && digit && i+1 < len(t) && t[i+1] >= '0' && t[i+1] <= '9':
+			digit = false
+		default:
+			return 0, false
+		}
+	}
+	if huge {
+		n = math.MaxInt
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
