@@ -123,7 +123,7 @@ childutils.pcomm.send(b'captured on stdout', out); pause()
 childutils.pcomm.send(b'captured on stderr', err); pause()
 out.write(b'before<!--XSUPERVISOR:BEGIN-->inline capture<!--XSUPERVISOR:END-->after, long enough to pass a token\n'); out.flush(); pause()
 out.write(b'<!--XSUPERVISOR:BEGIN-->' + 'caf\u00e9 \u2603'.encode() + b'<!--XSUPERVISOR:END-->'); out.flush(); pause()
-out.write(b'last words that stay buffered\n'); out.flush()
+out.write(b'last words, long enough to be logged\n'); out.flush()
 time.sleep(600)
 `
 
@@ -312,6 +312,34 @@ func (d *evDaemon) waitFile(name string) []byte {
 	}
 }
 
+// waitFileHas waits for a file the children write to contain want.
+func (d *evDaemon) waitFileHas(name, want string) {
+	d.t.Helper()
+	path := filepath.Join(d.Dir, name)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if data, err := os.ReadFile(path); err == nil && strings.Contains(string(data), want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("%s: no %q in %s", d.Impl.Name, want, name)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitRecordHas waits for a recorded event containing want.
+func (d *evDaemon) waitRecordHas(want string) {
+	d.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(joinRecords(d.records()), want) {
+		if time.Now().After(deadline) {
+			d.t.Fatalf("%s: no event with %q:\n%s", d.Impl.Name, want, joinRecords(d.records()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func (d *evDaemon) touch(name string) {
 	if err := os.WriteFile(filepath.Join(d.Dir, name), nil, 0o644); err != nil {
 		d.t.Fatal(err)
@@ -456,12 +484,7 @@ startsecs=3
 		d.ctl("start", "crash")
 		d.waitFor("gave up: crash", 1)
 		d.ctl("stop", "sleeper")
-		for {
-			if rs := d.waitRecords(1); strings.Contains(joinRecords(rs), last) {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		d.waitRecordHas(last)
 	})
 	r, g := upTo(ref.records(), last), upTo(got.records(), last)
 	sameRecords(t, r, g)
@@ -615,13 +638,13 @@ startsecs=0
 `
 	const last = "caf\u00e9 \u2603"
 	ref, got := evScenario(t, conf, func(d *evDaemon) {
-		for !strings.Contains(joinRecords(d.waitRecords(1)), last) {
-			time.Sleep(10 * time.Millisecond)
-		}
+		d.waitRecordHas(last)
+		d.waitFileHas("talker.out", "last words")
 	})
 	r, g := upTo(ref.records(), last), upTo(got.records(), last)
 	sameRecords(t, r, g)
 	sameFile(t, ref, got, "talker.err")
+	sameFile(t, ref, got, "talker.out")
 }
 
 // TestEventsProcessLog: PROCESS_LOG_STDOUT/STDERR per chunk read, with
@@ -644,6 +667,7 @@ command=/bin/sh -c 'printf "not sent\n"; sleep 600'
 		d.waitRecords(5)
 	})
 	sameRecords(t, ref.records(), got.records())
+	sameFile(t, ref, got, "watch.err") // a listener's stderr is logged as any program's
 	if !strings.Contains(joinRecords(got.records()), `Undecodable: b'\xff\xfe bin\n'`) {
 		t.Errorf("ours: no Undecodable payload:\n%s", joinRecords(got.records()))
 	}
@@ -846,5 +870,53 @@ command=/bin/sleep 600
 	sameRecords(t, ref.records()[:6], got.records()[:6])
 	if r, g := strings.Join(ref.snap, "\n"), strings.Join(got.snap, "\n"); r != g {
 		t.Errorf("event log lines differ\n--- reference\n%s\n--- ours\n%s", r, g)
+	}
+}
+
+// TestEventsDeliberateDifferences pins the two places where we do not
+// copy Supervisor (docs/compat.md), checking both sides so the document
+// stays true:
+//   - a pool whose events= names overlap (PROCESS_GROUP and
+//     PROCESS_GROUP_ADDED) gets each event once, not once per name;
+//   - an event a listener rejects goes back to its own pool only;
+//     Supervisor compares processes by priority when it looks for the
+//     owner, so every pool with a listener of the same priority (all
+//     listeners default to -1) gets it too, subscribed or not.
+func TestEventsDeliberateDifferences(t *testing.T) {
+	conf := evBase + evUnix +
+		listenerSection("a", "REMOTE_COMMUNICATION", "", "actions=fail") +
+		listenerSection("b", "PROCESS_GROUP,PROCESS_GROUP_ADDED", "")
+	ref, got := evScenario(t, conf, func(d *evDaemon) {
+		d.waitFor("success: a entered RUNNING state", 1)
+		d.waitFor("success: b entered RUNNING state", 1)
+		d.remote("typ", "data")
+		if d.Impl.Name == testenv.Reference.Name {
+			d.waitRecords(5)
+		} else {
+			d.waitRecords(3)
+		}
+	})
+	const (
+		addedB = "ver:3.0 server:supervisor serial:0 pool:b poolserial:0 eventname:PROCESS_GROUP_ADDED len:12\n"
+		remA   = "ver:3.0 server:supervisor serial:1 pool:a poolserial:0 eventname:REMOTE_COMMUNICATION len:13\n"
+		remB   = "ver:3.0 server:supervisor serial:1 pool:b poolserial:1 eventname:REMOTE_COMMUNICATION len:13\n"
+	)
+	headers := func(rs []record, proc string) string {
+		var hs []string
+		for _, r := range byProc(rs, proc) {
+			hs = append(hs, r.Header)
+		}
+		return strings.Join(hs, "")
+	}
+	if h := headers(ref.records(), "b"); h != addedB+addedB+remB {
+		t.Errorf("reference: pool b received\n%s(docs/compat.md says: its own PROCESS_GROUP_ADDED twice, then a's rejected event)", h)
+	}
+	if h := headers(got.records(), "b"); h != addedB {
+		t.Errorf("ours: pool b received\n%s", h)
+	}
+	for _, d := range []*evDaemon{ref, got} {
+		if h := headers(d.records(), "a"); h != remA+remA {
+			t.Errorf("%s: pool a received\n%s", d.Impl.Name, h)
+		}
 	}
 }

@@ -454,6 +454,7 @@ func (p *proc) startPumps(f *runFiles, pid int) {
 		}
 		if p.lst != nil && channel == "stdout" {
 			pc.Listener = true
+			pc.Prompt = true
 			pc.OnData = func(data []byte) { s.post(func() { p.lst.received(data) }) }
 		} else {
 			pc.CaptureMaxBytes = lc.CaptureMaxBytes

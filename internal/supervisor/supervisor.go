@@ -13,7 +13,6 @@ package supervisor
 import (
 	"context"
 	"os"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -161,8 +160,6 @@ func defaultServerURL(cfg *config.Config) string {
 // MoodRestarting (then Pending holds the config to restart with). ready,
 // if not nil, is called once the groups are added and the loop runs.
 func (s *Supervisor) Run(ready func()) Mood {
-	// The parent-death signal of children is tied to the forking thread.
-	runtime.LockOSThread()
 	defer close(s.finished)
 	spawn.MarkInheritedCloexec()
 	s.AddGroups()
