@@ -142,7 +142,9 @@ func (p *Pump) servicePrompt() {
 			p.finish()
 			return
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			// Drain: what the pipe already holds, then stop.
+			// Drain: what the pipe already holds, then stop. (Reads
+			// fail at once while the deadline stands.)
+			p.cfg.Pipe.file.SetReadDeadline(time.Time{})
 			for {
 				n, err := p.cfg.Pipe.readNow(buf)
 				if n > 0 {
