@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -565,8 +564,6 @@ func TestCloseEndsTails(t *testing.T) {
 		t.Fatal("tail still open after Close")
 	}
 }
-
-var _ = syscall.Getpid
 
 // TestKeepAliveAfterDeadlines: the per-request read and write deadlines
 // must not outlive their request on a persistent connection (supervisorctl
