@@ -233,6 +233,12 @@ func (h *handler) serveRPC(w http.ResponseWriter, r *http.Request) {
 	}
 	lim := h.opts.Limits
 	rc := http.NewResponseController(w)
+	// The deadlines belong to this request, not to the persistent
+	// connection it came on.
+	defer func() {
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+	}()
 	_ = rc.SetReadDeadline(time.Now().Add(lim.ReadBodyTimeout))
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, lim.MaxBodyBytes))
 	if err != nil {
