@@ -245,7 +245,8 @@ func goRun(j refJob) map[string]any {
 		return goRunDiff(j)
 	}
 	hostname = func() (string, error) { return j.Hostname, nil }
-	defer func() { hostname = os.Hostname }()
+	getwd = func() (string, error) { return j.Cwd, nil }
+	defer func() { hostname, getwd = os.Hostname, os.Getwd }()
 	opts, err := ParseServerArgs(j.Argv0, j.Args, j.Env)
 	if err != nil {
 		return map[string]any{"error": err.Error()}
