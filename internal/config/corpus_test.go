@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,7 +31,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 //	mode    "ctl" to load the file as supervisorctl does (LoadCtl) instead;
 //	        "diff" to load a.conf as the active config and b.conf as the new one
 //	        and compare them (Diff)
-//	requires  paths that must exist on this machine, else the case is skipped
+//	requires  what must exist on this machine, else the case is skipped: paths,
+//	        user:NAME, group:NAME (the goldens hold Debian's ids)
 //	nodiff  why the reference is not expected to agree (the difference is in docs/compat.md)
 //	want    the expected dump (or {"error": ...}) as JSON, paths masked as $TMP
 //
@@ -136,7 +138,16 @@ func (c *corpusCase) skipUnlessRequired(t *testing.T) {
 	t.Helper()
 	v, _ := c.ar.get("requires")
 	for _, p := range lines(v) {
-		if _, err := os.Stat(p); err != nil {
+		var err error
+		switch {
+		case strings.HasPrefix(p, "user:"):
+			_, err = user.Lookup(p[5:])
+		case strings.HasPrefix(p, "group:"):
+			_, err = user.LookupGroup(p[6:])
+		default:
+			_, err = os.Stat(p)
+		}
+		if err != nil {
 			t.Skipf("needs %s: %v", p, err)
 		}
 	}
