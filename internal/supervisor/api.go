@@ -15,7 +15,6 @@ import (
 	"github.com/gosupervisor/gosupervisor/internal/faults"
 	"github.com/gosupervisor/gosupervisor/internal/process"
 	"github.com/gosupervisor/gosupervisor/internal/rpc"
-	"github.com/gosupervisor/gosupervisor/internal/signames"
 	"github.com/gosupervisor/gosupervisor/internal/spawn"
 	"github.com/gosupervisor/gosupervisor/internal/version"
 )
@@ -365,7 +364,7 @@ func (s *Supervisor) stopOne(p *proc, name string, wait bool, done func(error)) 
 
 // signalOne is signalProcess for one process, on the loop.
 func (s *Supervisor) signalOne(p *proc, name, signal string, done func(error)) {
-	sig, err := signames.Parse(signal)
+	sig, err := config.Signal(signal)
 	if err != nil {
 		done(faults.New(faults.BadSignal, signal))
 		return

@@ -125,31 +125,10 @@ func New(o Options) *Supervisor {
 		s.reaper = spawn.StartReaper(s.exits)
 	}
 	s.mood.Store(int32(MoodRunning))
-	s.serverURL = defaultServerURL(o.Config)
+	s.serverURL = o.Config.ServerURL
 	s.ev = newEventHub(s)
 	s.shutdownTimer = newTimer(func(time.Time) { s.shutdownStep() })
 	return s
-}
-
-// defaultServerURL is ServerOptions.serverurl: the first unix server, else
-// the last inet server, else none.
-func defaultServerURL(cfg *config.Config) string {
-	for _, sc := range cfg.Servers {
-		if sc.Unix {
-			return "unix://" + sc.File
-		}
-	}
-	url := ""
-	for _, sc := range cfg.Servers {
-		if !sc.Unix {
-			host := sc.Host
-			if host == "" {
-				host = "localhost"
-			}
-			url = "http://" + host + ":" + itoa(sc.Port)
-		}
-	}
-	return url
 }
 
 // Run adds the configured groups, starts what autostarts, and runs the
