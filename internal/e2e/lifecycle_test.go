@@ -115,6 +115,20 @@ startsecs=3
 	})
 }
 
+func TestLifecycleChildSideEmptyDirectory(t *testing.T) {
+	scenario(t, `
+[program:emptydir]
+command=/bin/true
+directory=
+startretries=0
+startsecs=3
+stderr_logfile={dir}/emptydir.err
+`, []string{"emptydir"}, func(d *daemon) {
+		d.waitFor("gave up: emptydir entered FATAL state", 1)
+		d.stop()
+	})
+}
+
 func TestLifecycleStopEscalationAtShutdown(t *testing.T) {
 	scenario(t, `
 [program:stubborn]
