@@ -138,3 +138,47 @@ func parsePid(b []byte) (int, error) {
 	}
 	return n, nil
 }
+
+// publicDir is a directory outside the test's private temp tree that an
+// unprivileged user can write to.
+func publicDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "gosup-public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// TestDropPrivilegesLikeReference: user= in [supervisord] drops to that
+// user, with the same log lines as the reference, and children run as it.
+func TestDropPrivilegesLikeReference(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to drop privileges")
+	}
+	t.Parallel()
+	conf := `
+[supervisord]
+logfile={dir}/supervisord.log
+pidfile={dir}/supervisord.pid
+childlogdir={dir}
+user=nobody
+[program:whoami]
+command=/bin/sh -c 'id -u > {dir}/uid; exec sleep 60'
+`
+	for _, im := range []testenv.Impl{testenv.Reference, testenv.Ours(t)} {
+		d := testenv.StartIn(t, im, publicDir(t), conf)
+		d.WaitFor("success: whoami entered RUNNING state", 1, 30*time.Second)
+		uid, _ := os.ReadFile(filepath.Join(d.Dir, "uid"))
+		if strings.TrimSpace(string(uid)) != "65534" {
+			t.Errorf("%s: child runs as uid %q", im.Name, uid)
+		}
+		d.Stop()
+		got := masked(d.Lines(), d.Dir)
+		want := []string{"INFO Set uid to user 65534 succeeded", "INFO supervisord started with pid N", "INFO spawned: 'whoami' with pid N"}
+		if strings.Join(got[:3], "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s log:\n%s", im.Name, strings.Join(got, "\n"))
+		}
+	}
+}
