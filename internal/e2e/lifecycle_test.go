@@ -198,3 +198,16 @@ command=/bin/sleep 60
 		d.stop()
 	})
 }
+
+func TestLifecycleFastCGISockets(t *testing.T) {
+	scenario(t, `
+[fcgi-program:fc]
+command=/bin/sh -c 'test -S /proc/self/fd/0 || readlink /proc/self/fd/0 | grep -q socket || exit 9; exec sleep 60'
+socket=unix://{dir}/fc.sock
+numprocs=2
+process_name=%(program_name)s_%(process_num)s
+`, []string{"fc_0", "fc_1"}, func(d *daemon) {
+		d.waitFor("entered RUNNING state", 2)
+		d.stop()
+	})
+}
