@@ -218,24 +218,7 @@ func (s *Supervisor) post(f func()) bool {
 // call runs f on the loop and waits for it. It returns SHUTDOWN_STATE if
 // the loop has already finished.
 func (s *Supervisor) call(ctx context.Context, f func()) error {
-	done := make(chan struct{})
-	if !s.post(func() { f(); close(done) }) {
-		return faults.Bare(faults.ShutdownState)
-	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.finished:
-		// The loop may have run f just before finishing.
-		select {
-		case <-done:
-			return nil
-		default:
-			return faults.Bare(faults.ShutdownState)
-		}
-	}
+	return s.await(ctx, func(finish func()) { f(); finish() })
 }
 
 // Signal delivers a signal received by the daemon. As Supervisor's
