@@ -9,10 +9,11 @@ import (
 	"github.com/gosupervisor/gosupervisor/internal/httpserver"
 	"github.com/gosupervisor/gosupervisor/internal/logging"
 	"github.com/gosupervisor/gosupervisor/internal/rpc"
+	"github.com/gosupervisor/gosupervisor/web"
 )
 
 // openServers opens the configured HTTP servers with the XML-RPC
-// interfaces the config declares.
+// interfaces the config declares and the web interface.
 func openServers(cfg *config.Config, b rpc.Backend, log *logging.Logger, stderr io.Writer) (daemon.Servers, error) {
 	namespaces, unknown := rpc.NamespacesFrom(cfg.RPCInterfaces)
 	for _, p := range unknown {
@@ -24,9 +25,14 @@ func openServers(cfg *config.Config, b rpc.Backend, log *logging.Logger, stderr 
 		}
 	}
 	h := rpc.NewHandler(b, namespaces, rpc.LoggerFunc(log.Log))
+	ui, err := web.New(web.Options{Backend: b, Log: rpc.LoggerFunc(log.Log)})
+	if err != nil {
+		return nil, err
+	}
 	servers, err := httpserver.Open(cfg.Servers, httpserver.Options{
 		RPC:     h,
 		Backend: b,
+		Web:     ui,
 		Log:     rpc.LoggerFunc(log.Log),
 		Stderr:  stderr,
 	})
