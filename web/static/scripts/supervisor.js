@@ -100,15 +100,12 @@
   function renderDaemon() {
     var d = $('#daemon');
     d.textContent = '';
-    var parts = [
-      ['host', snap.hostname], ['id', snap.identification],
-      ['supervisord', snap.state.toLowerCase() + ', pid ' + snap.pid]
-    ];
-    parts.forEach(function (p) {
-      var s = el('span', null, p[0] + ' ');
-      s.appendChild(el('b', null, p[1]));
-      d.appendChild(s);
-    });
+    d.appendChild(el('b', { class: 'host' }, snap.hostname));
+    if (snap.identification && snap.identification !== 'supervisor') {
+      d.appendChild(el('span', null, snap.identification));
+    }
+    d.appendChild(el('span', null, 'supervisord ' + snap.state.toLowerCase() + ', pid ' + snap.pid));
+    document.title = snap.hostname + ' · Supervisor Status';
   }
 
   // ---------- chips ----------
@@ -166,7 +163,6 @@
     tr.appendChild(name);
     tr.appendChild(el('td', { class: 'c-pid' }));
     tr.appendChild(el('td', { class: 'c-time' }));
-    tr.appendChild(el('td', { class: 'c-desc' }));
     tr.appendChild(el('td', { class: 'c-act' }));
     return tr;
   }
@@ -214,17 +210,17 @@
       cells[1].appendChild(el('span', { class: 'pgroup' }, p.group + ':'));
     }
     cells[1].appendChild(el('span', { class: 'pname' }, p.name));
+    // Supervisor's description repeats what the other cells show, except
+    // for a process in trouble: then it is the reason, shown in full.
+    if (st === 'BACKOFF' || st === 'FATAL' || st === 'UNKNOWN') {
+      cells[1].appendChild(el('div', { class: 'perr' }, p.description));
+    }
+    tr.title = p.namespec + ': ' + p.description;
 
     cells[2].textContent = p.pid ? String(p.pid) : '';
     timeCell(cells[3], p);
-    cells[4].textContent = '';
-    if (p.spawnerr && (st === 'BACKOFF' || st === 'FATAL')) {
-      cells[4].appendChild(el('span', { class: 'err' }, p.description));
-    } else {
-      cells[4].textContent = p.description;
-    }
 
-    var act = cells[5];
+    var act = cells[4];
     act.textContent = '';
     var box = el('div', { class: 'rowactions' });
     if (st === 'RUNNING') {
@@ -233,7 +229,7 @@
     } else if (st === 'STARTING' || st === 'BACKOFF') {
       box.appendChild(actionButton('Stop', 'stop', p.namespec, 'btn-danger', 'Stop ' + p.namespec));
     } else if (st === 'STOPPED' || st === 'EXITED' || st === 'FATAL') {
-      box.appendChild(actionButton('Start', 'start', p.namespec, 'btn-primary', 'Start ' + p.namespec));
+      box.appendChild(actionButton('Start', 'start', p.namespec, 'btn-go', 'Start ' + p.namespec));
     }
     var logb = el('button', { type: 'button', class: 'btn btn-small', 'data-log': p.namespec, title: 'Show the log of ' + p.namespec, 'aria-label': 'Log of ' + p.namespec }, 'Log');
     box.appendChild(logb);
@@ -241,7 +237,7 @@
   }
   function buildGroupRow(g) {
     var tr = el('tr', { class: 'grouprow', 'data-group': g.name });
-    var td = el('td', { colspan: '6' });
+    var td = el('td', { colspan: '5' });
     var head = el('div', { class: 'grouphead' });
     var toggle = el('button', { type: 'button', class: 'grouptoggle', 'aria-expanded': 'true', 'data-toggle': g.name });
     toggle.appendChild(el('span', { class: 'caret', 'aria-hidden': 'true' }, '▾'));
