@@ -481,7 +481,7 @@ func TestHostAndUnixSocket(t *testing.T) {
 func TestAuth(t *testing.T) {
 	s := startSite(t, testenv.Ours(t), programs)
 	s.waitState("talker", "RUNNING")
-	paths := []string{"/", "/index.html", "/index.html?action=stopall", "/tail.html?processname=talker", "/ok.html",
+	paths := []string{"/", "/index.html", "/index.html?action=refresh", "/tail.html?processname=talker", "/ok.html",
 		"/stylesheets/supervisor.css", "/images/icon.png", "/scripts/supervisor.js", "/api/status", "/nonexistent"}
 	base := fmt.Sprintf("127.0.0.1:%d", s.port)
 	for _, p := range paths {
@@ -498,6 +498,9 @@ func TestAuth(t *testing.T) {
 	a := s.do("POST", "http://"+base+"/api/action", "application/json", `{"action":"stopall"}`)
 	if a.Status != 401 {
 		t.Errorf("api/action without credentials: %d", a.Status)
+	}
+	if a := s.do("GET", "http://"+base+"/index.html?action=stopall", "", ""); a.Status != 401 {
+		t.Errorf("stopall without credentials: %d", a.Status)
 	}
 	if st, _ := s.state("talker"); st != "RUNNING" {
 		t.Error("an unauthenticated stopall acted")
