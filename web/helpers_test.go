@@ -72,6 +72,9 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 	s.client = &http.Client{
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Timeout:       60 * time.Second,
+		// One connection per request: medusa leaves a refused request's
+		// body (and a HEAD's error body) on the connection.
+		Transport: &http.Transport{DisableKeepAlives: true},
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
