@@ -145,7 +145,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			h.log.Log(config.LevelError, fmt.Sprintf("Web interface error:%v", v))
+			h.log.Log(config.LevelError, fmt.Sprintf("Web interface error:panic: %v", v))
 			httpserver.WriteError(w, 500)
 		}
 	}()
