@@ -90,7 +90,8 @@
   }
   function toast(message, ok) {
     var box = $('#toasts');
-    var t = el('div', { class: 'toast' + (ok ? '' : ' error') }, message);
+    var t = el('div', { class: 'toast' + (ok ? '' : ' error'), title: 'Dismiss' }, message);
+    t.addEventListener('click', function () { if (t.parentNode) { t.parentNode.removeChild(t); } });
     box.appendChild(t);
     while (box.children.length > 4) { box.removeChild(box.firstChild); }
     setTimeout(function () { if (t.parentNode) { t.parentNode.removeChild(t); } }, ok ? 4000 : 9000);
