@@ -183,6 +183,7 @@ func (h *Handler) apiAction(ctx context.Context, action, name string) (ActionRes
 		results, err := h.b.StopProcessGroup(ctx, name, true)
 		return groupResult("Group "+name+" stopped", name, results, err), true
 	case "restartgroup":
+		ctx = context.WithoutCancel(ctx)
 		if _, err := h.b.StopProcessGroup(ctx, name, true); faults.CodeOf(err) == faults.BadName {
 			return groupResult("", name, nil, err), true
 		}

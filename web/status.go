@@ -71,14 +71,12 @@ func (h *Handler) classicAction(ctx context.Context, namespec, action string) (s
 		return "All stopped at " + now(), nil
 	case "restartall":
 		// system.multicall([stopAllProcesses, startAllProcesses]):
-		// each call's fault is part of the result nobody reads.
+		// each call's fault is part of the result nobody reads. A
+		// client that leaves half-way must not leave everything
+		// stopped, so the restart runs to its end regardless.
+		ctx = context.WithoutCancel(ctx)
 		h.b.StopAllProcesses(ctx, true)
-		if ctx.Err() == nil {
-			h.b.StartAllProcesses(ctx, true)
-		}
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
+		h.b.StartAllProcesses(ctx, true)
 		return "All restarted at " + now(), nil
 	}
 	if namespec == "" {
@@ -107,13 +105,11 @@ func (h *Handler) classicAction(ctx context.Context, namespec, action string) (s
 		}
 		return "Process " + namespec + " stopped", nil
 	case "restart":
+		// As for restartall: once stopped, the process is started
+		// even if the client has gone.
+		ctx = context.WithoutCancel(ctx)
 		h.b.StopProcess(ctx, namespec, true)
-		if ctx.Err() == nil {
-			h.b.StartProcess(ctx, namespec, true)
-		}
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
+		h.b.StartProcess(ctx, namespec, true)
 		return "Process " + namespec + " restarted", nil
 	case "clearlog":
 		if err := h.b.ClearProcessLogs(namespec); err != nil {

@@ -93,7 +93,7 @@
     var t = el('div', { class: 'toast' + (ok ? '' : ' error'), title: 'Dismiss' }, message);
     t.addEventListener('click', function () { if (t.parentNode) { t.parentNode.removeChild(t); } });
     box.appendChild(t);
-    while (box.children.length > 4) { box.removeChild(box.firstChild); }
+    while (box.children.length > 3) { box.removeChild(box.firstChild); }
     setTimeout(function () { if (t.parentNode) { t.parentNode.removeChild(t); } }, ok ? 4000 : 9000);
   }
 
@@ -126,7 +126,7 @@
       var k = b.getAttribute('data-filter');
       b.querySelector('.n').textContent = counts[k];
       b.setAttribute('aria-pressed', String(k === stateFilter));
-      b.hidden = k !== 'all' && k !== stateFilter && counts[k] === 0;
+      b.classList.toggle('zero', counts[k] === 0);
     });
   }
 
