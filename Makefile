@@ -32,6 +32,7 @@ lint: ## gofmt and go vet
 
 fuzz: ## Run each fuzz target for a short while
 	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./internal/config/
+	$(GO) test -run '^$$' -fuzz FuzzWebQuery -fuzztime 30s ./web/
 
 clean: ## Remove build and run outputs
 	rm -rf bin run

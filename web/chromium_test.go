@@ -173,7 +173,7 @@ func TestBrowser(t *testing.T) {
 				challenges++
 				mu.Unlock()
 				go c.call(ctx, ev.SessionID, "Fetch.continueWithAuth", map[string]any{
-					"requestId": prm.RequestID,
+					"requestId":             prm.RequestID,
 					"authChallengeResponse": map[string]any{"response": "ProvideCredentials", "username": user, "password": pass},
 				}, nil)
 			case "Runtime.exceptionThrown":
