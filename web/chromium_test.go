@@ -332,6 +332,29 @@ func TestBrowser(t *testing.T) {
 	must(p.waitFor(ctx, `document.querySelector('.status_msg') && document.querySelector('.status_msg').textContent === 'Process sleeper stopped'`, 30*time.Second))
 	shot("09-classic-action.png")
 
+	// Without JavaScript: the classic table, and its action links work.
+	must(c.call(ctx, p.session, "Emulation.setScriptExecutionDisabled", map[string]any{"value": true}, nil))
+	must(c.call(ctx, p.session, "Page.navigate", map[string]any{"url": fmt.Sprintf("http://127.0.0.1:%d/index.html?processname=sleeper&action=start", s.port)}, nil))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var ok bool
+		must(p.eval(ctx, `document.readyState === 'complete' && !!document.querySelector('.status_msg') && document.querySelector('.status_msg').textContent === 'Process sleeper started'`, &ok))
+		if ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no 'Process sleeper started' on the page without JavaScript")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var classic bool
+	must(p.eval(ctx, `getComputedStyle(document.getElementById('statustable')).display !== 'none' && document.getElementById('live').hidden`, &classic))
+	if !classic {
+		t.Error("without JavaScript the classic table is not shown")
+	}
+	shot("10-no-javascript.png")
+	must(c.call(ctx, p.session, "Emulation.setScriptExecutionDisabled", map[string]any{"value": false}, nil))
+
 	mu.Lock()
 	defer mu.Unlock()
 	if len(jsErrors) > 0 {
