@@ -221,6 +221,11 @@
     cells[2].textContent = p.pid ? String(p.pid) : '';
     timeCell(cells[3], p);
 
+    // Rebuild the buttons only when they change: a poll must not take
+    // the focus or the hover away from a button under the pointer.
+    var sig = st + '|' + (pending['* ' + p.namespec] ? 1 : 0) + '|' + ['start', 'stop', 'restart'].map(function (a) { return pending[a + ' ' + p.namespec] ? 1 : 0; }).join('');
+    if (tr.getAttribute('data-sig') === sig) { return; }
+    tr.setAttribute('data-sig', sig);
     var act = cells[4];
     act.textContent = '';
     var box = el('div', { class: 'rowactions' });
@@ -258,6 +263,9 @@
     var toggle = $('.grouptoggle', tr);
     toggle.setAttribute('aria-expanded', String(!collapsed[g.name]));
     var box = $('.groupactions', tr);
+    var gsig = ['startgroup', 'restartgroup', 'stopgroup'].map(function (a) { return pending[a + ' ' + g.name] ? 1 : 0; }).join('');
+    if (box.getAttribute('data-sig') === gsig) { return; }
+    box.setAttribute('data-sig', gsig);
     box.textContent = '';
     box.appendChild(actionButton('Start', 'startgroup', g.name, '', 'Start every process of group ' + g.name));
     box.appendChild(actionButton('Restart', 'restartgroup', g.name, '', 'Restart group ' + g.name));
