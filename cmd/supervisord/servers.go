@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/gosupervisor/gosupervisor/internal/config"
@@ -9,24 +8,22 @@ import (
 	"github.com/gosupervisor/gosupervisor/internal/httpserver"
 	"github.com/gosupervisor/gosupervisor/internal/logging"
 	"github.com/gosupervisor/gosupervisor/internal/rpc"
+	"github.com/gosupervisor/gosupervisor/web"
 )
 
 // openServers opens the configured HTTP servers with the XML-RPC
-// interfaces the config declares.
+// interfaces the config declares and the web interface.
 func openServers(cfg *config.Config, b rpc.Backend, log *logging.Logger, stderr io.Writer) (daemon.Servers, error) {
-	namespaces, unknown := rpc.NamespacesFrom(cfg.RPCInterfaces)
-	for _, p := range unknown {
-		log.Warn(fmt.Sprintf("[rpcinterface:%s] uses the Python factory %s, which gosupervisor cannot load; the section is ignored", p.Name, p.Factory))
-	}
-	for _, g := range cfg.Groups {
-		if g.Kind == config.KindEventListener && g.ResultHandler != "" && g.ResultHandler != "supervisor.dispatchers:default_handler" {
-			log.Warn(fmt.Sprintf("[eventlistener:%s] result_handler %s is Python code gosupervisor cannot load; the default handler is used", g.Name, g.ResultHandler))
-		}
-	}
+	namespaces, _ := rpc.NamespacesFrom(cfg.RPCInterfaces) // the others are warned about at startup
 	h := rpc.NewHandler(b, namespaces, rpc.LoggerFunc(log.Log))
+	ui, err := web.New(web.Options{Backend: b, Log: rpc.LoggerFunc(log.Log)})
+	if err != nil {
+		return nil, err
+	}
 	servers, err := httpserver.Open(cfg.Servers, httpserver.Options{
 		RPC:     h,
 		Backend: b,
+		Web:     ui,
 		Log:     rpc.LoggerFunc(log.Log),
 		Stderr:  stderr,
 	})

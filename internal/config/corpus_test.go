@@ -8,9 +8,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
-	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -32,7 +31,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 //	mode    "ctl" to load the file as supervisorctl does (LoadCtl) instead;
 //	        "diff" to load a.conf as the active config and b.conf as the new one
 //	        and compare them (Diff)
-//	requires  paths that must exist on this machine, else the case is skipped
+//	requires  what must exist on this machine, else the case is skipped: paths,
+//	        user:NAME, group:NAME (the goldens hold Debian's ids)
 //	nodiff  why the reference is not expected to agree (the difference is in docs/compat.md)
 //	want    the expected dump (or {"error": ...}) as JSON, paths masked as $TMP
 //
@@ -138,7 +138,16 @@ func (c *corpusCase) skipUnlessRequired(t *testing.T) {
 	t.Helper()
 	v, _ := c.ar.get("requires")
 	for _, p := range lines(v) {
-		if _, err := os.Stat(p); err != nil {
+		var err error
+		switch {
+		case strings.HasPrefix(p, "user:"):
+			_, err = user.Lookup(p[5:])
+		case strings.HasPrefix(p, "group:"):
+			_, err = user.LookupGroup(p[6:])
+		default:
+			_, err = os.Stat(p)
+		}
+		if err != nil {
 			t.Skipf("needs %s: %v", p, err)
 		}
 	}
@@ -247,7 +256,8 @@ func goRun(j refJob) map[string]any {
 		return goRunDiff(j)
 	}
 	hostname = func() (string, error) { return j.Hostname, nil }
-	defer func() { hostname = os.Hostname }()
+	getwd = func() (string, error) { return j.Cwd, nil }
+	defer func() { hostname, getwd = os.Hostname, os.Getwd }()
 	opts, err := ParseServerArgs(j.Argv0, j.Args, j.Env)
 	if err != nil {
 		return map[string]any{"error": err.Error()}
@@ -494,6 +504,3 @@ func TestReferenceCorpus(t *testing.T) {
 	}
 	t.Logf("%d of %d cases equal to the reference", same, len(cases))
 }
-
-var _ = reflect.DeepEqual
-var _ = sort.Strings

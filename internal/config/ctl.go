@@ -1,9 +1,5 @@
 package config
 
-import (
-	"os"
-)
-
 // CtlConfig is what supervisorctl takes from a config file's
 // [supervisorctl] section (options.ClientOptions.read_config). It never
 // looks at the server sections: credentials come from here or the command
@@ -48,7 +44,7 @@ const DefaultServerURL = "http://localhost:9001"
 func LoadCtl(path, progname string, env []string, cwd string) (*CtlConfig, error) {
 	if cwd == "" {
 		var err error
-		if cwd, err = os.Getwd(); err != nil {
+		if cwd, err = getwd(); err != nil {
 			return nil, &UsageError{err.Error()}
 		}
 	}

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"math/big"
 	"os/user"
@@ -109,7 +108,7 @@ func dictOfKeyValuePairs(arg string) (*keyValueList, error) {
 	return d, nil
 }
 
-// LogfileName is the result of datatypes.logfile_name.
+// logfileValue is the result of datatypes.logfile_name.
 type logfileValue struct {
 	none, auto, syslog bool
 	path               string
@@ -455,5 +454,3 @@ func ProfileOptions(value string) (sortOptions []string, callers bool) {
 	}
 	return sortOptions, callers
 }
-
-var errNoValue = errors.New("no value")

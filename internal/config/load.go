@@ -148,6 +148,21 @@ func (l *loader) readConfig() error {
 		return err
 	}
 	l.cfg.Servers = servers
+	for _, section := range l.p.sectionNames() {
+		if !strings.HasPrefix(section, "ctlplugin:") {
+			continue
+		}
+		pc := PluginConfig{Name: strings.SplitN(section, ":", 2)[1], Params: map[string]string{}}
+		for _, k := range l.p.options(section) {
+			v, _ := l.p.get(section, k)
+			if k == "supervisor.ctl_factory" {
+				pc.Factory = v
+			} else {
+				pc.Params[k] = v
+			}
+		}
+		l.cfg.CtlPlugins = append(l.cfg.CtlPlugins, pc)
+	}
 	return nil
 }
 

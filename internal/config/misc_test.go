@@ -85,3 +85,29 @@ func TestNamespec(t *testing.T) {
 		t.Error(Namespec("a", "a"), Namespec("g", "a"))
 	}
 }
+
+// A reread (the reloadConfig RPC) runs process_config only, so what
+// realize checks at startup ([supervisord] user) is not checked again.
+func TestReread(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "s.conf")
+	os.WriteFile(conf, []byte("[supervisord]\nuser=nosuchuser\n[program:a]\ncommand=a\n"), 0o644)
+	opts, err := ParseServerArgs("/usr/bin/supervisord", []string{"-c", conf}, []string{"HOME=" + dir, "TMPDIR=" + dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadServer(opts); err == nil || err.Error() != "Invalid user name nosuchuser" {
+		t.Fatalf("LoadServer: %v", err)
+	}
+	cfg, err := Reread(opts)
+	if err != nil {
+		t.Fatalf("Reread: %v", err)
+	}
+	if len(cfg.Groups) != 1 || cfg.Groups[0].Name != "a" {
+		t.Errorf("groups %+v", cfg.Groups)
+	}
+	os.WriteFile(conf, []byte("[supervisord]\n[program:a]\nautostart=maybe\ncommand=a\n"), 0o644)
+	if _, err := Reread(opts); err == nil || err.Error() != "not a valid boolean value: 'maybe' in section 'program:a' (file: '"+conf+"')" {
+		t.Errorf("Reread of a bad config: %v", err)
+	}
+}

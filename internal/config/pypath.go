@@ -145,7 +145,7 @@ func (pe *pathEnv) normalizePath(p string) (string, error) {
 	return pe.abspath(e), nil
 }
 
-// relPath resolves a relative path against the recorded working directory
+// fsPath resolves a relative path against the recorded working directory
 // for a file system call, as the Python process would.
 func (pe *pathEnv) fsPath(p string) string {
 	if p == "" || pyIsAbs(p) {

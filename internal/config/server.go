@@ -292,7 +292,7 @@ func (o *ServerOptions) pathEnv() (*pathEnv, error) {
 	cwd := o.Cwd
 	if cwd == "" {
 		var err error
-		if cwd, err = os.Getwd(); err != nil {
+		if cwd, err = getwd(); err != nil {
 			return nil, err
 		}
 	}
@@ -441,8 +441,12 @@ func configSearchPaths(progname string) []string {
 	}
 }
 
-// hostname is platform.node(); tests replace it.
-var hostname = os.Hostname
+// hostname is platform.node(); getwd is the working directory when
+// ServerOptions.Cwd is empty. Tests replace them.
+var (
+	hostname = os.Hostname
+	getwd    = os.Getwd
+)
 
 // LoadServer finds (without -c) and reads the config file, applies the
 // command-line overrides and checks what ServerOptions.realize checks.

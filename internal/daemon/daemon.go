@@ -197,6 +197,9 @@ func runDaemon(o Options, notifyReady func(error)) int {
 		for _, m := range cfg.Warnings {
 			log.Warn(m)
 		}
+		for _, m := range cfg.UnsupportedPlugins() {
+			log.Warn(m)
+		}
 		for _, m := range cfg.Infos {
 			log.Info(m)
 		}

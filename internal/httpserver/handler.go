@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/hex"
@@ -49,6 +50,16 @@ func WriteError(w http.ResponseWriter, code int) {
 	h.Set("Content-Type", "text/html")
 	w.WriteHeader(code)
 	_, _ = io.WriteString(w, body)
+}
+
+type serverKey struct{}
+
+// ServerOf is the config of the server a request handed to Options.Web
+// arrived on. The web UI needs it where medusa uses the server's own
+// name and port (a request without a Host header).
+func ServerOf(r *http.Request) (config.ServerConfig, bool) {
+	cfg, ok := r.Context().Value(serverKey{}).(config.ServerConfig)
+	return cfg, ok
 }
 
 type handler struct {
@@ -109,7 +120,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(uri, "/mainlogtail"):
 		h.serveMainlogtail(rec, r)
 	case h.opts.Web != nil:
-		h.opts.Web.ServeHTTP(rec, r)
+		h.opts.Web.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), serverKey{}, h.cfg)))
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		WriteError(rec, 400) // medusa's default handler knows only GET and HEAD
 	default:
@@ -233,6 +244,12 @@ func (h *handler) serveRPC(w http.ResponseWriter, r *http.Request) {
 	}
 	lim := h.opts.Limits
 	rc := http.NewResponseController(w)
+	// The deadlines belong to this request, not to the persistent
+	// connection it came on.
+	defer func() {
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+	}()
 	_ = rc.SetReadDeadline(time.Now().Add(lim.ReadBodyTimeout))
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, lim.MaxBodyBytes))
 	if err != nil {

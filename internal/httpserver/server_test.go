@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -566,4 +565,32 @@ func TestCloseEndsTails(t *testing.T) {
 	}
 }
 
-var _ = syscall.Getpid
+// TestKeepAliveAfterDeadlines: the per-request read and write deadlines
+// must not outlive their request on a persistent connection (supervisorctl
+// keeps one for a whole session).
+func TestKeepAliveAfterDeadlines(t *testing.T) {
+	e := newEnv(t, Limits{ReadBodyTimeout: 100 * time.Millisecond, WriteTimeout: 100 * time.Millisecond})
+	c, err := net.Dial("unix", e.sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	body := rpcBody("supervisor.getPID")
+	req := fmt.Sprintf("POST /RPC2 HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	for i := 0; i < 3; i++ {
+		if i > 0 {
+			time.Sleep(300 * time.Millisecond) // past both deadlines: the point of the test
+		}
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, req)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "4242") {
+			t.Fatalf("request %d: %d %q", i, resp.StatusCode, b)
+		}
+	}
+}

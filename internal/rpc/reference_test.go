@@ -2,7 +2,6 @@ package rpc_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -295,10 +294,8 @@ func differentialCalls() []refCall {
 }
 
 var (
-	reNow   = regexp.MustCompile(`'now': \d+`)
-	reLog   = regexp.MustCompile(`'((?:stdout_|stderr_)?logfile)': '[^']+'`)
-	rePID   = regexp.MustCompile(`^\d+$`)
-	reBytes = regexp.MustCompile(`^'.*'$`)
+	reNow = regexp.MustCompile(`'now': \d+`)
+	reLog = regexp.MustCompile(`'((?:stdout_|stderr_)?logfile)': '[^']+'`)
 )
 
 func normalize(method string, v any) string {
@@ -348,7 +345,6 @@ func TestDifferentialAgainstSupervisor(t *testing.T) {
 		t.Errorf("... %d differences in all", diffs)
 	}
 	t.Logf("%d calls compared", len(calls))
-	_ = rePID
 }
 
 func TestRawBytesAgainstSupervisor(t *testing.T) {
@@ -403,5 +399,3 @@ func maskBody(s string) string {
 	s = reBodyLog.ReplaceAllString(s, "${1}LOG${2}")
 	return reBodyNow.ReplaceAllString(s, "${1}N${2}")
 }
-
-var _ = context.Background

@@ -278,6 +278,7 @@ func (s *Supervisor) spawn(p *proc) {
 		Argv:     argv,
 		Env:      s.childEnv(p),
 		Dir:      p.cfg.Directory,
+		DirSet:   p.cfg.DirectorySet,
 		Umask:    umask,
 		UID:      p.cfg.UID,
 		Files:    files.child,
@@ -327,8 +328,8 @@ func (s *Supervisor) childEnv(p *proc) []string {
 	}
 	set("SUPERVISOR_ENABLED", "1")
 	url := p.cfg.ServerURL
-	if url == "" {
-		url = s.serverURL
+	if url == "" && !p.cfg.ServerURLEmpty {
+		url = s.serverURL // serverurl= given empty means none at all
 	}
 	if url != "" {
 		set("SUPERVISOR_SERVER_URL", url)

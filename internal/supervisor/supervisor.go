@@ -128,31 +128,10 @@ func New(o Options) *Supervisor {
 		s.reaper = spawn.StartReaper(s.exits)
 	}
 	s.mood.Store(int32(MoodRunning))
-	s.serverURL = defaultServerURL(o.Config)
+	s.serverURL = o.Config.ServerURL
 	s.ev = newEventHub(s, o.EventSerial)
 	s.shutdownTimer = newTimer(func(time.Time) { s.shutdownStep() })
 	return s
-}
-
-// defaultServerURL is ServerOptions.serverurl: the first unix server, else
-// the last inet server, else none.
-func defaultServerURL(cfg *config.Config) string {
-	for _, sc := range cfg.Servers {
-		if sc.Unix {
-			return "unix://" + sc.File
-		}
-	}
-	url := ""
-	for _, sc := range cfg.Servers {
-		if !sc.Unix {
-			host := sc.Host
-			if host == "" {
-				host = "localhost"
-			}
-			url = "http://" + host + ":" + itoa(sc.Port)
-		}
-	}
-	return url
 }
 
 // Run adds the configured groups, starts what autostarts, and runs the
@@ -253,24 +232,7 @@ func (s *Supervisor) post(f func()) bool {
 // call runs f on the loop and waits for it. It returns SHUTDOWN_STATE if
 // the loop has already finished.
 func (s *Supervisor) call(ctx context.Context, f func()) error {
-	done := make(chan struct{})
-	if !s.post(func() { f(); close(done) }) {
-		return faults.Bare(faults.ShutdownState)
-	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.finished:
-		// The loop may have run f just before finishing.
-		select {
-		case <-done:
-			return nil
-		default:
-			return faults.Bare(faults.ShutdownState)
-		}
-	}
+	return s.await(ctx, func(finish func()) { f(); finish() })
 }
 
 // Signal delivers a signal received by the daemon. As Supervisor's
