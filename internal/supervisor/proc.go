@@ -155,24 +155,34 @@ func (g *group) sortedProcs() []*proc {
 // transitionAll runs transition() on every process in priority order, as
 // one pass of Supervisor's main loop does.
 //
-// The whole pass uses one time. Supervisor reads the clock for each
-// process, but its loop only looks again a second later at most, so the
-// processes it spawned together become RUNNING together, in spawn order,
-// with each listener pool dispatching right after its own processes. With
-// one start time, their startsecs deadlines coincide, fire in one batch in
-// the order they were set, and listener pools see the same events in the
-// same order as Supervisor's (what an overflowing buffer keeps at startup
-// depends on it).
+// The processes the pass spawns are given the time the pass ended as their
+// start time. Supervisor's loop looks at them again only on its next pass,
+// so the processes it spawned together become RUNNING together, in spawn
+// order, each listener pool dispatching right after its own processes.
+// With one start time their startsecs deadlines coincide and fire in one
+// batch in the order they were set, and listener pools see the same events
+// in the same order as Supervisor's (what an overflowing buffer keeps at
+// startup depends on it). Taking the end of the pass, not its start, keeps
+// every process STARTING for at least startsecs, however long spawning
+// took.
 func (s *Supervisor) transitionAll() {
-	s.passNow = s.now()
-	defer func() { s.passNow = time.Time{} }()
+	var spawned []*proc
 	for _, g := range s.sortedGroups() {
 		for _, p := range g.procs {
+			before := p.m.LastStart
 			s.transition(p)
+			if p.m.State == process.Starting && !p.m.LastStart.Equal(before) {
+				spawned = append(spawned, p)
+			}
 		}
 		if g.pool != nil {
 			s.ev.wantDispatch(g.pool)
 		}
+	}
+	end := s.now()
+	for _, p := range spawned {
+		p.m.LastStart = end
+		s.schedule(p.timer, p.m.Deadline())
 	}
 }
 
@@ -190,10 +200,7 @@ func (s *Supervisor) transition(p *proc) {
 
 // step feeds one event to p's machine and carries out the effects.
 func (s *Supervisor) step(p *proc, ev process.Event) error {
-	now := s.passNow
-	if now.IsZero() {
-		now = s.now()
-	}
+	now := s.now()
 	effects, err := p.m.Step(now, ev)
 	var assertion *process.AssertionError
 	if errors.As(err, &assertion) {

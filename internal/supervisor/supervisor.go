@@ -101,7 +101,6 @@ type Supervisor struct {
 	reaper   *spawn.Reaper
 	timers   timerHeap
 	timerSeq uint64
-	passNow  time.Time // the time of the pass in progress (transitionAll)
 	finished chan struct{}
 	exiting  bool // the loop ends after this iteration
 	result   Mood // MoodShutdown or MoodRestarting once exiting
