@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gosupervisor/gosupervisor/internal/config"
 	"github.com/gosupervisor/gosupervisor/internal/events"
 	"github.com/gosupervisor/gosupervisor/internal/process"
 	"github.com/gosupervisor/gosupervisor/internal/pyfmt"
@@ -201,6 +202,10 @@ func (h *eventHub) tick(now time.Time) {
 	}
 }
 
+// debug reports whether debug lines are logged: the per-event ones are
+// not even formatted otherwise.
+func (s *Supervisor) debug() bool { return s.log.Enabled(config.LevelDebug) }
+
 // pool is an EventListenerPool: a buffer of events for one listener group.
 type pool struct {
 	s      *Supervisor
@@ -244,7 +249,9 @@ func (p *pool) accept(e *evt, head bool) {
 	if _, ok := e.poolSerials[name]; !ok {
 		e.poolSerials[name] = newSerial(&p.serial)
 	} else {
-		p.s.log.Debug(fmt.Sprintf("rebuffering event %d for pool %s (buf size=%d, max=%d)", e.serial, name, len(p.buffer), p.g.cfg.BufferSize))
+		if p.s.debug() {
+			p.s.log.Debug(fmt.Sprintf("rebuffering event %d for pool %s (buf size=%d, max=%d)", e.serial, name, len(p.buffer), p.g.cfg.BufferSize))
+		}
 	}
 	if len(p.buffer) >= p.g.cfg.BufferSize && len(p.buffer) > 0 {
 		discarded := p.buffer[0]
@@ -306,7 +313,9 @@ func (p *pool) dispatchEvent(e *evt) bool {
 		}
 		pr.lst.state = lstBusy
 		pr.lst.event = e
-		p.s.log.Debug(fmt.Sprintf("event %d sent to listener %s", e.serial, pr.cfg.Name))
+		if p.s.debug() {
+			p.s.log.Debug(fmt.Sprintf("event %d sent to listener %s", e.serial, pr.cfg.Name))
+		}
 		return true
 	}
 	return false
@@ -375,7 +384,9 @@ func (l *listener) exited() {
 
 func (l *listener) change(to lstState) {
 	name := l.p.cfg.Name
-	l.p.s.log.Debug(fmt.Sprintf("%s: %s -> %s", name, l.state, to))
+	if l.p.s.debug() {
+		l.p.s.log.Debug(fmt.Sprintf("%s: %s -> %s", name, l.state, to))
+	}
 	l.state = to
 	if to == lstUnknown {
 		l.p.s.log.Warn(fmt.Sprintf("%s: has entered the UNKNOWN state and will no longer receive events, this usually indicates the process violated the eventlistener protocol", name))
@@ -480,7 +491,9 @@ func clampSlice(buf []byte, n int) int {
 func (l *listener) handleResult(result []byte) {
 	name := l.p.cfg.Name
 	if string(result) == "OK" {
-		l.p.s.log.Debug(name + ": event was processed")
+		if l.p.s.debug() {
+			l.p.s.log.Debug(name + ": event was processed")
+		}
 		l.change(lstAcknowledged)
 		return
 	}
