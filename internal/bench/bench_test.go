@@ -154,7 +154,6 @@ const header = `
 logfile={dir}/supervisord.log
 pidfile={dir}/supervisord.pid
 childlogdir={dir}
-minfds=8192
 loglevel=info
 `
 
