@@ -93,10 +93,9 @@ func (s *Supervisor) ClearMainLog() error {
 	if _, err := os.Stat(path); err != nil {
 		return faults.Bare(faults.NoFile)
 	}
-	if err := s.log.Remove(); err != nil {
+	if err := s.log.Clear("reopening log file"); err != nil {
 		return faults.Bare(faults.Failed)
 	}
-	s.log.Info("reopening log file")
 	return nil
 }
 
@@ -186,18 +185,42 @@ func (s *Supervisor) RemoveProcessGroup(name string) error {
 // exactly once, at once or later, on the loop.
 type opFunc func(p *proc, name string, done func(error))
 
+// resultWindow is how long a group call's completions wait for others
+// before they are reported. Supervisor's make_allfunc checks its pending
+// processes every 50 ms, in process order, so processes that finish
+// together (a group stopped at once) are reported in process order; the
+// window gives ours the same order instead of the order in which the
+// kernel happened to reap the children.
+const resultWindow = 50 * time.Millisecond
+
 // allFunc is rpcinterface.make_allfunc: run op on every process matching
-// pred, collecting results in completion order (those finished at once
-// first, in process order).
+// pred; the results of ops that finish at once come first, in process
+// order, then the others in completion order, those completing within
+// resultWindow of each other in process order.
 func (s *Supervisor) allFunc(procs []*proc, pred func(*proc) bool, op opFunc, finish func([]rpc.Result)) {
-	var results []rpc.Result
-	pending := 1 // held until every op has been started
-	complete := func() {
-		pending--
-		if pending == 0 {
-			if results == nil {
-				results = []rpc.Result{}
+	type slot struct {
+		r    rpc.Result
+		done bool
+	}
+	results := []rpc.Result{}
+	var pending []*slot // ops still running, in process order
+	starting := true
+	finished := false
+	var flush func(time.Time)
+	window := newTimer(func(now time.Time) { flush(now) })
+	flush = func(time.Time) {
+		s.schedule(window, time.Time{})
+		left := pending[:0]
+		for _, sl := range pending {
+			if sl.done {
+				results = append(results, sl.r)
+			} else {
+				left = append(left, sl)
 			}
+		}
+		pending = left
+		if len(pending) == 0 && !finished {
+			finished = true
 			finish(results)
 		}
 	}
@@ -206,18 +229,40 @@ func (s *Supervisor) allFunc(procs []*proc, pred func(*proc) bool, op opFunc, fi
 			continue
 		}
 		p := p
-		pending++
+		sl := &slot{}
+		sync := true
 		op(p, p.namespec(), func(err error) {
-			r := rpc.Result{Name: p.cfg.Name, Group: p.g.cfg.Name, Status: faults.Success, Description: "OK"}
+			sl.r = rpc.Result{Name: p.cfg.Name, Group: p.g.cfg.Name, Status: faults.Success, Description: "OK"}
 			if err != nil {
-				r.Status = faults.CodeOf(err)
-				r.Description = err.Error()
+				sl.r.Status = faults.CodeOf(err)
+				sl.r.Description = err.Error()
 			}
-			results = append(results, r)
-			complete()
+			sl.done = true
+			if sync {
+				results = append(results, sl.r)
+				return
+			}
+			if starting {
+				return // reported once every op has begun
+			}
+			allDone := true
+			for _, o := range pending {
+				allDone = allDone && o.done
+			}
+			switch {
+			case allDone:
+				flush(s.now())
+			case window.index < 0:
+				s.schedule(window, s.now().Add(resultWindow))
+			}
 		})
+		sync = false
+		if !sl.done {
+			pending = append(pending, sl)
+		}
 	}
-	complete()
+	starting = false
+	flush(s.now())
 }
 
 // await runs start on the loop and waits for its completion callback.
@@ -249,7 +294,7 @@ func (s *Supervisor) StartProcess(ctx context.Context, name string, wait bool) (
 
 // StopProcess is stopProcess.
 func (s *Supervisor) StopProcess(ctx context.Context, name string, wait bool) ([]rpc.Result, bool, error) {
-	return s.oneOrGroup(ctx, name, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, done) },
+	return s.oneOrGroup(ctx, name, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, false, done) },
 		func(ctx context.Context, g string) ([]rpc.Result, error) { return s.StopProcessGroup(ctx, g, wait) })
 }
 
@@ -315,25 +360,38 @@ func (s *Supervisor) startOne(p *proc, name string, wait bool, done func(error))
 		done(nil)
 		return
 	}
-	p.waiters = append(p.waiters, &waiter{
-		check: func(p *proc) (bool, error) {
-			if p.m.SpawnErr != "" {
-				return true, faults.New(faults.SpawnError, name)
-			}
-			switch p.m.State {
-			case process.Running:
-				return true, nil
-			case process.Starting:
-				return false, nil
-			}
-			return true, faults.New(faults.AbnormalTermination, name)
-		},
-		done: done,
-	})
+	// startProcess's onwait. Its first check comes at once: a start
+	// asked of a STOPPING process (which spawn() only warns about) fails
+	// now, not at the process's next state change.
+	check := func(p *proc) (bool, error) {
+		if p.m.SpawnErr != "" {
+			return true, faults.New(faults.SpawnError, name)
+		}
+		switch p.m.State {
+		case process.Running:
+			return true, nil
+		case process.Starting:
+			return false, nil
+		}
+		return true, faults.New(faults.AbnormalTermination, name)
+	}
+	if ok, err := check(p); ok {
+		done(err)
+		return
+	}
+	p.waiters = append(p.waiters, &waiter{check: check, done: done})
 }
 
-// stopOne is stopProcess for one process, on the loop.
-func (s *Supervisor) stopOne(p *proc, name string, wait bool, done func(error)) {
+// firstStopReport is how long a single stopProcess(wait) waits before its
+// first "waiting for x to stop" line. Supervisor checks a single stop's
+// progress (and logs that line) on its next loop pass, by when a process
+// that dies at once on its stop signal has usually been reaped; a group's
+// stops are checked, and reported, at once.
+const firstStopReport = 50 * time.Millisecond
+
+// stopOne is stopProcess for one process, on the loop. reportNow is true
+// for the stops of a group call.
+func (s *Supervisor) stopOne(p *proc, name string, wait, reportNow bool, done func(error)) {
 	if !p.m.State.IsRunning() {
 		done(faults.New(faults.NotRunning, name))
 		return
@@ -347,7 +405,11 @@ func (s *Supervisor) stopOne(p *proc, name string, wait bool, done func(error)) 
 		return
 	}
 	p.stopWaits++
-	s.stopReport(p, s.now())
+	if reportNow {
+		s.stopReport(p, s.now())
+	} else if p.reportTimer.index < 0 {
+		s.schedule(p.reportTimer, s.now().Add(firstStopReport))
+	}
 	p.waiters = append(p.waiters, &waiter{
 		check: func(p *proc) (bool, error) {
 			if !p.m.State.IsStopped() {
@@ -434,12 +496,12 @@ func (s *Supervisor) StartAllProcesses(ctx context.Context, wait bool) ([]rpc.Re
 
 // StopProcessGroup is stopProcessGroup.
 func (s *Supervisor) StopProcessGroup(ctx context.Context, name string, wait bool) ([]rpc.Result, error) {
-	return s.groupCall(ctx, name, isRunning, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, done) })
+	return s.groupCall(ctx, name, isRunning, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, true, done) })
 }
 
 // StopAllProcesses is stopAllProcesses.
 func (s *Supervisor) StopAllProcesses(ctx context.Context, wait bool) ([]rpc.Result, error) {
-	return s.allCall(ctx, isRunning, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, done) })
+	return s.allCall(ctx, isRunning, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, true, done) })
 }
 
 // SignalProcessGroup is signalProcessGroup.
@@ -575,9 +637,9 @@ func (s *Supervisor) AllConfigInfo() []rpc.ConfigEntry {
 			for _, pc := range gc.Processes {
 				pcopy := pc
 				if g != nil && g.cfg == gc {
-					if p := g.byName[pc.Name]; p != nil {
+					if logs, ok := g.logs[pc]; ok {
 						c := *pc
-						c.Stdout.Logfile, c.Stderr.Logfile = p.stdoutLog, p.stderrLog
+						c.Stdout.Logfile, c.Stderr.Logfile = logs[0], logs[1]
 						pcopy = &c
 					}
 				}
