@@ -360,6 +360,10 @@ def startstop(s):
     s.call('supervisor.stopProcess', 'sleeper', False)
     s.call('supervisor.startProcess', 'sleeper', False)
     s.call('supervisor.getProcessInfo', 'sleeper')
+    # Stopped while STARTING.
+    s.call('supervisor.stopProcess', 'sleeper')
+    s.call('supervisor.getProcessInfo', 'sleeper')
+    s.call('supervisor.startProcess', 'sleeper', False)
     s.wait_state('sleeper', 'RUNNING')
     s.call('supervisor.stopProcess', 'sleeper', False)
     s.wait_state('sleeper', 'STOPPED')
@@ -957,12 +961,14 @@ def restart(s):
     s.wait_log('slowstop', 'ready')
     s.call('supervisor.startProcess', 'manual')
     pid = s.call('supervisor.getPID', show=lambda p: 'PID')
+    # The restart reads the config again.
+    s.edit_conf(lambda t: t.replace('[program:manual]', '[program:added]\ncommand=/bin/sleep 1000\nstartsecs=0\n\n[program:manual]'))
     s.call('supervisor.restart')
     for m in ('supervisor.getState', 'supervisor.restart', 'supervisor.shutdown', 'supervisor.getAllProcessInfo'):
         s.call(m)
     s.call('supervisor.getProcessInfo', 'app')
     s.wait_back()
-    s.wait_states({'slowstop': 'RUNNING', 'app': 'RUNNING'})
+    s.wait_states({'slowstop': 'RUNNING', 'app': 'RUNNING', 'added': 'RUNNING'})
     s.call('supervisor.getState')
     s.call('supervisor.getPID', show=lambda p: p == pid)
     s.call('supervisor.getAllProcessInfo')
