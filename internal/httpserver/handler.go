@@ -259,6 +259,7 @@ func (h *handler) serveRPC(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
 	w.WriteHeader(200)
 	_, _ = w.Write(answer)
+	h.opts.RPC.Recycle(answer) // Write has copied it out
 }
 
 // medusaURI is the request URI as medusa matches handlers against it: the

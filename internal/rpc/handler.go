@@ -194,13 +194,18 @@ func (h *Handler) Serve(ctx context.Context, body []byte) (status int, answer []
 		return 500, nil
 	}
 	h.log.Log(config.LevelTrace, fmt.Sprintf("XML-RPC method %s() returned successfully", req.Method))
-	out, err := xmlrpc.EncodeResponse(v)
+	out, err := xmlrpc.EncodeResponseOnce(v)
 	if err != nil {
 		h.unexpected(body, &PyError{Class: "TypeError", Msg: err.Error()})
 		return 500, nil
 	}
 	return 200, out
 }
+
+// Recycle gives back an answer of Serve once it has been written out, so
+// that its buffer serves a later answer. The answer must not be used
+// afterwards.
+func (h *Handler) Recycle(answer []byte) { xmlrpc.Recycle(answer) }
 
 // unexpected logs what Supervisor logs for an exception that is not an
 // RPCError. We have no Python traceback to show; the last line of one is
