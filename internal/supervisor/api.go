@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -533,28 +534,49 @@ func (s *Supervisor) ProcessInfo(name string) (rpc.ProcessInfo, error) {
 	if err != nil {
 		return info, err
 	}
+	if lerr == nil {
+		info.Description = Describe(info)
+	}
 	return info, lerr
 }
 
 // AllProcessInfo is getAllProcessInfo: by group name, then process name.
+// The loop only copies the state out; the descriptions are written by the
+// caller, so that clients asking at once wait for each other less.
 func (s *Supervisor) AllProcessInfo() []rpc.ProcessInfo {
 	var out []rpc.ProcessInfo
 	s.call(context.Background(), func() {
 		now := s.now()
-		names := make([]string, 0, len(s.groups))
-		for n := range s.groups {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, gn := range names {
-			g := s.groups[gn]
-			ps := append([]*proc(nil), g.procs...)
-			sort.Slice(ps, func(i, j int) bool { return ps[i].cfg.Name < ps[j].cfg.Name })
-			for _, p := range ps {
-				out = append(out, s.info(p, now))
-			}
+		ps := s.lexicalProcs()
+		out = make([]rpc.ProcessInfo, len(ps))
+		for i, p := range ps {
+			out[i] = s.info(p, now)
 		}
 	})
+	for i := range out {
+		out[i].Description = Describe(out[i])
+	}
+	return out
+}
+
+// lexicalProcs is every process sorted by group name, then process name
+// (_getAllProcesses(lexical=True)), kept until a group is added or removed.
+func (s *Supervisor) lexicalProcs() []*proc {
+	if s.lexical != nil {
+		return s.lexical
+	}
+	names := make([]string, 0, len(s.groups))
+	for n := range s.groups {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := []*proc{}
+	for _, gn := range names {
+		ps := append([]*proc(nil), s.groups[gn].procs...)
+		sort.Slice(ps, func(i, j int) bool { return ps[i].cfg.Name < ps[j].cfg.Name })
+		out = append(out, ps...)
+	}
+	s.lexical = out
 	return out
 }
 
@@ -573,7 +595,7 @@ func capped(t time.Time) int64 {
 
 func (s *Supervisor) info(p *proc, now time.Time) rpc.ProcessInfo {
 	m := p.m
-	info := rpc.ProcessInfo{
+	return rpc.ProcessInfo{
 		Name:          p.cfg.Name,
 		Group:         p.g.cfg.Name,
 		Start:         capped(m.LastStart),
@@ -587,8 +609,6 @@ func (s *Supervisor) info(p *proc, now time.Time) rpc.ProcessInfo {
 		StderrLogfile: p.stderrLog,
 		PID:           m.PID,
 	}
-	info.Description = Describe(info)
-	return info
 }
 
 // Describe is _interpretProcessInfo: the status text supervisorctl shows.
@@ -599,7 +619,11 @@ func Describe(info rpc.ProcessInfo) string {
 		if up < 0 {
 			up = 0
 		}
-		return fmt.Sprintf("pid %d, uptime %s", info.PID, Timedelta(up))
+		b := make([]byte, 0, 40)
+		b = append(b, "pid "...)
+		b = strconv.AppendInt(b, int64(info.PID), 10)
+		b = append(b, ", uptime "...)
+		return string(appendTimedelta(b, up))
 	case process.Fatal, process.Backoff:
 		if info.SpawnErr != "" {
 			return info.SpawnErr
@@ -615,17 +639,23 @@ func Describe(info rpc.ProcessInfo) string {
 }
 
 // Timedelta is str(datetime.timedelta(seconds=n)) for n >= 0.
-func Timedelta(n int64) string {
+func Timedelta(n int64) string { return string(appendTimedelta(nil, n)) }
+
+func appendTimedelta(b []byte, n int64) []byte {
 	days := n / 86400
 	rest := n % 86400
-	hms := fmt.Sprintf("%d:%02d:%02d", rest/3600, rest%3600/60, rest%60)
-	switch {
-	case days == 1:
-		return "1 day, " + hms
-	case days > 1:
-		return fmt.Sprintf("%d days, %s", days, hms)
+	if days > 0 {
+		b = strconv.AppendInt(b, days, 10)
+		if days == 1 {
+			b = append(b, " day, "...)
+		} else {
+			b = append(b, " days, "...)
+		}
 	}
-	return hms
+	b = strconv.AppendInt(b, rest/3600, 10)
+	two := func(b []byte, v int64) []byte { return append(b, ':', byte('0'+v/10), byte('0'+v%10)) }
+	b = two(b, rest%3600/60)
+	return two(b, rest%60)
 }
 
 // AllConfigInfo is getAllConfigInfo's data, sorted by process name.

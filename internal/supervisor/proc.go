@@ -110,6 +110,7 @@ func (s *Supervisor) addGroup(gc *config.GroupConfig) bool {
 	}
 	s.groups[gc.Name] = g
 	s.order = append(s.order, g)
+	s.lexical = nil
 	s.ev.notify(events.ProcessGroupAdded, events.GroupPayload(gc.Name))
 	return true
 }
@@ -143,6 +144,7 @@ func (s *Supervisor) removeGroup(name string) bool {
 		s.schedule(p.reportTimer, time.Time{})
 	}
 	delete(s.groups, name)
+	s.lexical = nil
 	for i, x := range s.order {
 		if x == g {
 			s.order = append(s.order[:i:i], s.order[i+1:]...)

@@ -75,6 +75,7 @@ type Supervisor struct {
 
 	groups  map[string]*group
 	order   []*group // groups in the order they were added (dict order)
+	lexical []*proc  // lexicalProcs' cache; nil when groups change
 	pids    map[int]*proc
 	mood    atomic.Int32
 	pending *config.Config // config to restart with (reload)
