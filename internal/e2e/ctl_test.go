@@ -244,6 +244,11 @@ func follow(show func(string) string, want string, action ctlStep, after string,
 		if err := waitText(after); err != nil {
 			return err
 		}
+		// Ctrl-C while supervisorctl handles a read makes it print an
+		// error instead of a blank line: interrupt it once it waits.
+		if err := waitPolling(cmd.Process.Pid); err != nil {
+			return err
+		}
 		cmd.Process.Signal(syscall.SIGINT)
 		code, err := exitCode(cmd.Wait())
 		pw.Close()
@@ -256,6 +261,30 @@ func follow(show func(string) string, want string, action ctlStep, after string,
 		s.emit("$ supervisorctl %s (interrupted)\n%s[exit %d]", strings.Join(args, " "), show(s.mask(text)), code)
 		return nil
 	}
+}
+
+// waitPolling waits until pid is blocked in poll/select (x86-64 syscall
+// numbers), as /proc/PID/syscall shows, twice in a row.
+func waitPolling(pid int) error {
+	waiting := map[string]bool{"7": true, "23": true, "232": true, "270": true, "271": true, "281": true}
+	deadline := time.Now().Add(10 * time.Second)
+	seen := 0
+	for seen < 2 {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/syscall", pid))
+		if err != nil {
+			return nil // not readable here (no ptrace access): interrupt at once
+		}
+		if f := strings.Fields(string(data)); len(f) > 0 && waiting[f[0]] {
+			seen++
+		} else {
+			seen = 0
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("supervisorctl (pid %d) never waited: %s", pid, data)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return nil
 }
 
 func runCtlScenario(t *testing.T, im testenv.Impl, conf string, steps []ctlStep) []string {
