@@ -55,10 +55,12 @@ func splitNamespec(name string) (groupName, procName string, isGroup bool) {
 	return g, p, false
 }
 
-// lookup is _getGroupAndProcess.
-func (s *Supervisor) lookup(name string) (*group, *proc, error) {
+// lookup is _getGroupAndProcess, on the loop.
+func (s *Supervisor) lookup(name string) (*group, *proc, error) { return lookupIn(s.groups, name) }
+
+func lookupIn(groups map[string]*group, name string) (*group, *proc, error) {
 	gname, pname, isGroup := splitNamespec(name)
-	g := s.groups[gname]
+	g := groups[gname]
 	if g == nil {
 		return nil, nil, faults.New(faults.BadName, name)
 	}
@@ -515,68 +517,27 @@ func (s *Supervisor) SignalAllProcesses(signal string) ([]rpc.Result, error) {
 	return s.allCall(context.Background(), isSignallable, func(p *proc, n string, done func(error)) { s.signalOne(p, n, signal, done) })
 }
 
-// ProcessInfo is getProcessInfo.
+// ProcessInfo is getProcessInfo, answered from the published state.
 func (s *Supervisor) ProcessInfo(name string) (rpc.ProcessInfo, error) {
-	var info rpc.ProcessInfo
-	var lerr error
-	err := s.call(context.Background(), func() {
-		_, p, err := s.lookup(name)
-		if err != nil {
-			lerr = err
-			return
-		}
-		if p == nil {
-			lerr = faults.New(faults.BadName, name)
-			return
-		}
-		info = s.info(p, s.now())
-	})
+	_, p, err := s.lookupView(name)
 	if err != nil {
-		return info, err
+		return rpc.ProcessInfo{}, err
 	}
-	if lerr == nil {
-		info.Description = Describe(info)
+	if p == nil {
+		return rpc.ProcessInfo{}, faults.New(faults.BadName, name)
 	}
-	return info, lerr
+	return s.infoOf(p, capped(s.now())), nil
 }
 
-// AllProcessInfo is getAllProcessInfo: by group name, then process name.
-// The loop only copies the state out; the descriptions are written by the
-// caller, so that clients asking at once wait for each other less.
+// AllProcessInfo is getAllProcessInfo: by group name, then process name,
+// from the published state.
 func (s *Supervisor) AllProcessInfo() []rpc.ProcessInfo {
-	var out []rpc.ProcessInfo
-	s.call(context.Background(), func() {
-		now := s.now()
-		ps := s.lexicalProcs()
-		out = make([]rpc.ProcessInfo, len(ps))
-		for i, p := range ps {
-			out[i] = s.info(p, now)
-		}
-	})
-	for i := range out {
-		out[i].Description = Describe(out[i])
+	ps := s.view.Load().lexical
+	now := capped(s.now())
+	out := make([]rpc.ProcessInfo, len(ps))
+	for i, p := range ps {
+		out[i] = s.infoOf(p, now)
 	}
-	return out
-}
-
-// lexicalProcs is every process sorted by group name, then process name
-// (_getAllProcesses(lexical=True)), kept until a group is added or removed.
-func (s *Supervisor) lexicalProcs() []*proc {
-	if s.lexical != nil {
-		return s.lexical
-	}
-	names := make([]string, 0, len(s.groups))
-	for n := range s.groups {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	out := []*proc{}
-	for _, gn := range names {
-		ps := append([]*proc(nil), s.groups[gn].procs...)
-		sort.Slice(ps, func(i, j int) bool { return ps[i].cfg.Name < ps[j].cfg.Name })
-		out = append(out, ps...)
-	}
-	s.lexical = out
 	return out
 }
 
@@ -591,24 +552,6 @@ func capped(t time.Time) int64 {
 		return maxInt32
 	}
 	return u
-}
-
-func (s *Supervisor) info(p *proc, now time.Time) rpc.ProcessInfo {
-	m := p.m
-	return rpc.ProcessInfo{
-		Name:          p.cfg.Name,
-		Group:         p.g.cfg.Name,
-		Start:         capped(m.LastStart),
-		Stop:          capped(m.LastStop),
-		Now:           capped(now),
-		State:         int(m.State),
-		StateName:     m.State.String(),
-		SpawnErr:      m.SpawnErr,
-		ExitStatus:    m.ExitStatus,
-		StdoutLogfile: p.stdoutLog,
-		StderrLogfile: p.stderrLog,
-		PID:           m.PID,
-	}
 }
 
 // Describe is _interpretProcessInfo: the status text supervisorctl shows.
@@ -683,27 +626,17 @@ func (s *Supervisor) AllConfigInfo() []rpc.ConfigEntry {
 
 // ProcessLogfile returns the path of a process's stdout or stderr log.
 func (s *Supervisor) ProcessLogfile(name, channel string) (string, error) {
-	var path string
-	var lerr error
-	err := s.call(context.Background(), func() {
-		_, p, err := s.lookup(name)
-		if err == nil && p == nil {
-			err = faults.New(faults.BadName, name)
-		}
-		if err != nil {
-			lerr = err
-			return
-		}
-		if channel == "stderr" {
-			path = p.stderrLog
-		} else {
-			path = p.stdoutLog
-		}
-	})
+	_, p, err := s.lookupView(name)
+	if err == nil && p == nil {
+		err = faults.New(faults.BadName, name)
+	}
 	if err != nil {
 		return "", err
 	}
-	return path, lerr
+	if channel == "stderr" {
+		return p.stderrLog, nil
+	}
+	return p.stdoutLog, nil
 }
 
 // ClearProcessLogs is clearProcessLogs: remove and reopen the current

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/gosupervisor/gosupervisor/internal/events"
 	"github.com/gosupervisor/gosupervisor/internal/logging"
 	"github.com/gosupervisor/gosupervisor/internal/process"
+	"github.com/gosupervisor/gosupervisor/internal/rpc"
 	"github.com/gosupervisor/gosupervisor/internal/signames"
 	"github.com/gosupervisor/gosupervisor/internal/spawn"
 )
@@ -58,6 +60,8 @@ type proc struct {
 
 	waiters []*waiter
 	lst     *listener // event listeners only
+
+	pub atomic.Pointer[rpc.ProcessInfo] // the state readers see (view.go)
 }
 
 // namespec is make_namespec(group, process).
@@ -110,7 +114,10 @@ func (s *Supervisor) addGroup(gc *config.GroupConfig) bool {
 	}
 	s.groups[gc.Name] = g
 	s.order = append(s.order, g)
-	s.lexical = nil
+	for _, p := range g.procs {
+		p.publish()
+	}
+	s.publishGroups()
 	s.ev.notify(events.ProcessGroupAdded, events.GroupPayload(gc.Name))
 	return true
 }
@@ -144,7 +151,7 @@ func (s *Supervisor) removeGroup(name string) bool {
 		s.schedule(p.reportTimer, time.Time{})
 	}
 	delete(s.groups, name)
-	s.lexical = nil
+	s.publishGroups()
 	for i, x := range s.order {
 		if x == g {
 			s.order = append(s.order[:i:i], s.order[i+1:]...)
@@ -207,6 +214,7 @@ func (s *Supervisor) step(p *proc, ev process.Event) error {
 		s.apply(p, e)
 	}
 	s.schedule(p.timer, p.m.Deadline())
+	p.publish()
 	return err
 }
 

@@ -75,7 +75,7 @@ type Supervisor struct {
 
 	groups  map[string]*group
 	order   []*group // groups in the order they were added (dict order)
-	lexical []*proc  // lexicalProcs' cache; nil when groups change
+	view    atomic.Pointer[view] // the groups as readers see them (view.go)
 	pids    map[int]*proc
 	mood    atomic.Int32
 	pending *config.Config // config to restart with (reload)
@@ -126,6 +126,7 @@ func New(o Options) *Supervisor {
 		s.reaper = spawn.StartReaper(s.exits)
 	}
 	s.mood.Store(int32(MoodRunning))
+	s.publishGroups()
 	s.serverURL = defaultServerURL(o.Config)
 	s.ev = newEventHub(s)
 	s.shutdownTimer = newTimer(func(time.Time) { s.shutdownStep() })
