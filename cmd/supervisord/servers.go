@@ -23,11 +23,11 @@ func openServers(cfg *config.Config, b rpc.Backend, log *logging.Logger, stderr 
 			log.Warn(fmt.Sprintf("[eventlistener:%s] result_handler %s is Python code gosupervisor cannot load; the default handler is used", g.Name, g.ResultHandler))
 		}
 	}
-	h := rpc.NewHandler(b, namespaces, rpc.LoggerFunc(log.Log))
+	h := rpc.NewHandler(b, namespaces, log)
 	servers, err := httpserver.Open(cfg.Servers, httpserver.Options{
 		RPC:     h,
 		Backend: b,
-		Log:     rpc.LoggerFunc(log.Log),
+		Log:     log,
 		Stderr:  stderr,
 	})
 	if err != nil {
