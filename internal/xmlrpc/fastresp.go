@@ -19,6 +19,10 @@ import (
 type fastDecoder struct {
 	src string
 	pos int
+	// sizes is the member count of the last struct seen at each depth:
+	// the items of an array are usually alike, so the next struct's
+	// members are allocated at once.
+	sizes []int
 }
 
 func (d *fastDecoder) lit(s string) bool {
@@ -146,10 +150,10 @@ func (d *fastDecoder) value(depth int) (Value, bool) {
 		}
 		v = NewArray(items...)
 	case d.lit("<struct>\n"):
-		// Members gather on the stack and are copied out at their exact
-		// count: Supervisor's structs have 4 to 29 members.
-		var buf [32]Member
-		ms := buf[:0]
+		for len(d.sizes) <= depth {
+			d.sizes = append(d.sizes, 4)
+		}
+		ms := make([]Member, 0, d.sizes[depth])
 		for !d.lit("</struct>") {
 			if !d.lit("<member>\n<name>") {
 				return Value{}, false
@@ -178,7 +182,8 @@ func (d *fastDecoder) value(depth int) (Value, bool) {
 				return Value{}, false // the linear duplicate check would get slow
 			}
 		}
-		v = NewStruct(append(make([]Member, 0, len(ms)), ms...)...)
+		d.sizes[depth] = len(ms)
+		v = NewStruct(ms...)
 	default:
 		return Value{}, false
 	}
