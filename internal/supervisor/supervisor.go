@@ -74,7 +74,7 @@ type Supervisor struct {
 	serverURL string // SUPERVISOR_SERVER_URL when a program sets none
 
 	groups  map[string]*group
-	order   []*group // groups in the order they were added (dict order)
+	order   []*group             // groups in the order they were added (dict order)
 	view    atomic.Pointer[view] // the groups as readers see them (view.go)
 	pids    map[int]*proc
 	mood    atomic.Int32
