@@ -117,7 +117,9 @@ func (s *Supervisor) addGroup(gc *config.GroupConfig) bool {
 	for _, p := range g.procs {
 		p.publish()
 	}
-	s.publishGroups()
+	if !s.addingAll {
+		s.publishGroups()
+	}
 	s.ev.notify(events.ProcessGroupAdded, events.GroupPayload(gc.Name))
 	return true
 }

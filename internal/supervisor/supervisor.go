@@ -81,6 +81,7 @@ type Supervisor struct {
 	pending *config.Config // config to restart with (reload)
 
 	groupsAdded bool
+	addingAll   bool // AddGroups is adding the configured groups: publish them once at the end
 
 	stopping           bool
 	stopGroups         []*group
@@ -216,9 +217,12 @@ func (s *Supervisor) AddGroups() {
 		return
 	}
 	s.groupsAdded = true
+	s.addingAll = true
 	for _, gc := range s.cfg.Groups {
 		s.addGroup(gc)
 	}
+	s.addingAll = false
+	s.publishGroups()
 }
 
 // Pending is the config a restart should use (set when Run returns
