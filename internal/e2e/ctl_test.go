@@ -344,6 +344,10 @@ serverurl=unix://{dir}/sock
 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 `
 
+// ctlPrograms: "crash" fails 0.2 s after its spawn, so that its failure
+// always comes after the synchronous ones in "start all": failing at once,
+// it may or may not have been reaped when Supervisor's startProcess checks,
+// which changes the order of results and the exit status.
 const ctlPrograms = `
 [program:app]
 command=/bin/sleep 1000
@@ -356,7 +360,7 @@ stderr_logfile={dir}/web.err
 startsecs=0
 
 [program:crash]
-command=/bin/sh -c 'exit 1'
+command=/bin/sh -c 'sleep 0.2; exit 1'
 startsecs=3
 startretries=0
 
