@@ -20,6 +20,19 @@ import (
 // its own copy of the config, and the transcripts (every call and what
 // Python decoded, with pids, times, uptimes, AUTO names and temp paths
 // masked) must be equal line for line.
+//
+// The scenarios cover every method of system.listMethods with its faults:
+// start/stop with and without wait (single processes, "g:*", groups,
+// all), signals by name, number and bad names, process info in STOPPED,
+// STARTING, RUNNING, BACKOFF, STOPPING, EXITED and FATAL (UNKNOWN needs a
+// kill(2) that fails with something other than ESRCH, which a root
+// supervisord never gets), config info with every option, log reads and
+// tails at every kind of offset, log clearing, stdin (running, stopped,
+// closed), remote communication events to a listener pool, reloadConfig
+// after edits with add/remove, shutdown and restart (SHUTDOWN_STATE while
+// stopping), multicall, unknown methods, wrong argument counts and types,
+// and non-ASCII names. Results whose order is a race in Supervisor itself
+// (processes stopping at the same moment) are compared sorted.
 
 func driverPath(t *testing.T) string {
 	t.Helper()

@@ -156,7 +156,7 @@ class Session:
     def note(self, text):
         self.emit('# ' + text)
 
-    def multicall(self, *calls, unordered=()):
+    def multicall(self, *calls):
         """system.multicall of (method, args...) tuples."""
         arg = [{'methodName': c[0], 'params': list(c[1:])} for c in calls]
         return self.call('system.multicall', arg)
