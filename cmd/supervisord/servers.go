@@ -15,8 +15,8 @@ import (
 // interfaces the config declares and the web interface.
 func openServers(cfg *config.Config, b rpc.Backend, log *logging.Logger, stderr io.Writer) (daemon.Servers, error) {
 	namespaces, _ := rpc.NamespacesFrom(cfg.RPCInterfaces) // the others are warned about at startup
-	h := rpc.NewHandler(b, namespaces, rpc.LoggerFunc(log.Log))
-	ui, err := web.New(web.Options{Backend: b, Log: rpc.LoggerFunc(log.Log)})
+	h := rpc.NewHandler(b, namespaces, log)
+	ui, err := web.New(web.Options{Backend: b, Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -24,7 +24,7 @@ func openServers(cfg *config.Config, b rpc.Backend, log *logging.Logger, stderr 
 		RPC:     h,
 		Backend: b,
 		Web:     ui,
-		Log:     rpc.LoggerFunc(log.Log),
+		Log:     log,
 		Stderr:  stderr,
 	})
 	if err != nil {

@@ -46,8 +46,9 @@ func (v pyValue) repr(ascii bool) string {
 // mapping is a Python dict of expansions: insertion-ordered, because
 // `'%s' % d` prints the whole dict, in order.
 type mapping struct {
-	keys []string
-	vals map[string]pyValue
+	keys    []string
+	vals    map[string]pyValue
+	version int // counts changes, so a mapping combined from it can be reused
 }
 
 func newMapping() *mapping { return &mapping{vals: map[string]pyValue{}} }
@@ -58,6 +59,7 @@ func (m *mapping) set(k string, v pyValue) {
 		m.keys = append(m.keys, k)
 	}
 	m.vals[k] = v
+	m.version++
 }
 
 func (m *mapping) setStr(k, v string) { m.set(k, strVal(v)) }

@@ -131,6 +131,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // accessLog is medusa's request log line, which Supervisor logs at TRAC
 // (at ERRO when the line happens to contain "error").
 func (h *handler) accessLog(r *http.Request, rec *recorder) {
+	if e, ok := h.opts.Log.(interface{ Enabled(config.LogLevel) bool }); ok && !e.Enabled(config.LevelTrace) {
+		// Only a line holding "error" (in its URI, say) would be logged,
+		// at ERRO; the other parts are punctuation, digits and the date.
+		if !strings.Contains(strings.ToLower(r.RemoteAddr+" "+r.Method+" "+r.RequestURI+" "+r.Proto), "error") {
+			return
+		}
+	}
 	host, port := "localhost", "0"
 	if !h.cfg.Unix {
 		if hst, p, err := net.SplitHostPort(r.RemoteAddr); err == nil {
@@ -270,6 +277,7 @@ func (h *handler) serveRPC(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(answer)))
 	w.WriteHeader(200)
 	_, _ = w.Write(answer)
+	h.opts.RPC.Recycle(answer) // Write has copied it out
 }
 
 // medusaURI is the request URI as medusa matches handlers against it: the

@@ -276,16 +276,31 @@ func (l *Logger) Reopen() error {
 	return first
 }
 
-// Remove deletes the main log file and reopens it (clearLog).
-func (l *Logger) Remove() error {
+// Clear deletes the main log file and reopens it (clearLog). Supervisor
+// deletes the file, then for each of its handlers logs note and reopens
+// that handler: the notes go to stdout (in the foreground) and to the
+// deleted file, and the new file starts empty. Clear does the same.
+func (l *Logger) Clear(note string) error {
 	l.Flush()
 	l.mu.Lock()
 	f := l.file
+	sinks := append([]sink(nil), l.sinks...)
 	l.mu.Unlock()
 	if f == nil {
 		return os.ErrNotExist
 	}
-	return f.Remove()
+	if err := os.Remove(f.Path()); err != nil {
+		return err
+	}
+	var first error
+	for _, s := range sinks {
+		l.Info(note)
+		l.Flush()
+		if err := s.reopen(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // Close writes what is queued and closes every destination.

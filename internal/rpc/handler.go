@@ -182,25 +182,46 @@ func (h *Handler) Serve(ctx context.Context, body []byte) (status int, answer []
 		h.log.Log(config.LevelError, fmt.Sprintf("XML-RPC request data %s is invalid: no method name", reprBody(body)))
 		return 400, nil
 	}
-	h.log.Log(config.LevelTrace, fmt.Sprintf("XML-RPC method called: %s()", req.Method))
+	trace := h.traces()
+	if trace {
+		h.log.Log(config.LevelTrace, fmt.Sprintf("XML-RPC method called: %s()", req.Method))
+	}
 	v, err := h.Call(ctx, req.Method, req.Params)
 	var f *faults.Error
 	switch {
 	case errors.As(err, &f):
-		h.log.Log(config.LevelTrace, fmt.Sprintf("XML-RPC method %s() returned fault: [%d] %s", req.Method, int(f.Code), f.Error()))
+		if trace {
+			h.log.Log(config.LevelTrace, fmt.Sprintf("XML-RPC method %s() returned fault: [%d] %s", req.Method, int(f.Code), f.Error()))
+		}
 		return 200, xmlrpc.EncodeFault(int(f.Code), f.Error())
 	case err != nil:
 		h.unexpected(body, err)
 		return 500, nil
 	}
-	h.log.Log(config.LevelTrace, fmt.Sprintf("XML-RPC method %s() returned successfully", req.Method))
-	out, err := xmlrpc.EncodeResponse(v)
+	if trace {
+		h.log.Log(config.LevelTrace, fmt.Sprintf("XML-RPC method %s() returned successfully", req.Method))
+	}
+	out, err := xmlrpc.EncodeResponseOnce(v)
 	if err != nil {
 		h.unexpected(body, &PyError{Class: "TypeError", Msg: err.Error()})
 		return 500, nil
 	}
 	return 200, out
 }
+
+// traces reports whether TRAC lines are wanted: a Logger may say so with
+// an Enabled method (the main log does); otherwise they are always made.
+func (h *Handler) traces() bool {
+	if e, ok := h.log.(interface{ Enabled(config.LogLevel) bool }); ok {
+		return e.Enabled(config.LevelTrace)
+	}
+	return true
+}
+
+// Recycle gives back an answer of Serve once it has been written out, so
+// that its buffer serves a later answer. The answer must not be used
+// afterwards.
+func (h *Handler) Recycle(answer []byte) { xmlrpc.Recycle(answer) }
 
 // unexpected logs what Supervisor logs for an exception that is not an
 // RPCError. We have no Python traceback to show; the last line of one is

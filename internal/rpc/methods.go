@@ -229,11 +229,13 @@ var supervisorMethods = map[string]impl{
 			return xmlrpc.Value{}, err
 		}
 		entries := h.b.AllConfigInfo()
-		out := make([]xmlrpc.Value, 0, len(entries))
+		a := xmlrpc.NewArrayWriter(64 + len(entries)*configInfoSize)
 		for _, e := range entries {
-			out = append(out, ConfigInfo(e))
+			w := a.Struct()
+			writeConfigInfo(&w, e)
+			a.Add(w)
 		}
-		return xmlrpc.NewArray(out...), nil
+		return a.Value(), nil
 	}},
 	"getProcessInfo": {1, 1, func(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
 		if err := h.b.Mood(); err != nil {
@@ -254,11 +256,13 @@ var supervisorMethods = map[string]impl{
 			return xmlrpc.Value{}, err
 		}
 		infos := h.b.AllProcessInfo()
-		out := make([]xmlrpc.Value, len(infos))
-		for i, info := range infos {
-			out[i] = ProcessInfoValue(info)
+		a := xmlrpc.NewArrayWriter(64 + len(infos)*processInfoSize)
+		for _, info := range infos {
+			w := a.Struct()
+			writeProcessInfo(&w, info)
+			a.Add(w)
 		}
-		return xmlrpc.NewArray(out...), nil
+		return a.Value(), nil
 	}},
 	"readProcessStdoutLog": {3, 3, readProcessLog("stdout")},
 	"readProcessLog":       {3, 3, readProcessLog("stdout")},
@@ -362,29 +366,46 @@ func resultsValue(results []Result) xmlrpc.Value {
 }
 
 // ProcessInfoValue is getProcessInfo's struct, keys in Supervisor's order;
-// the times are capped to 32 bits as capped_int does.
+// the times are capped to 32 bits as capped_int does. It is written
+// straight to its encoding: getAllProcessInfo makes hundreds of them.
 func ProcessInfoValue(p ProcessInfo) xmlrpc.Value {
-	return xmlrpc.NewStruct(
-		xmlrpc.M("name", xmlrpc.NewString(p.Name)),
-		xmlrpc.M("group", xmlrpc.NewString(p.Group)),
-		xmlrpc.M("start", xmlrpc.NewInt(cappedInt(p.Start))),
-		xmlrpc.M("stop", xmlrpc.NewInt(cappedInt(p.Stop))),
-		xmlrpc.M("now", xmlrpc.NewInt(cappedInt(p.Now))),
-		xmlrpc.M("state", xmlrpc.NewInt(int64(p.State))),
-		xmlrpc.M("statename", xmlrpc.NewString(p.StateName)),
-		xmlrpc.M("spawnerr", xmlrpc.NewString(p.SpawnErr)),
-		xmlrpc.M("exitstatus", xmlrpc.NewInt(int64(p.ExitStatus))),
-		xmlrpc.M("logfile", xmlrpc.NewString(p.StdoutLogfile)),
-		xmlrpc.M("stdout_logfile", xmlrpc.NewString(p.StdoutLogfile)),
-		xmlrpc.M("stderr_logfile", xmlrpc.NewString(p.StderrLogfile)),
-		xmlrpc.M("pid", xmlrpc.NewInt(int64(p.PID))),
-		xmlrpc.M("description", xmlrpc.NewString(p.Description)),
-	)
+	w := xmlrpc.NewStructWriter(processInfoSize)
+	writeProcessInfo(w, p)
+	return w.Value()
+}
+
+// processInfoSize is about the size of one encoded getProcessInfo struct.
+const processInfoSize = 1300
+
+func writeProcessInfo(w *xmlrpc.StructWriter, p ProcessInfo) {
+	w.String("name", p.Name)
+	w.String("group", p.Group)
+	w.Int("start", cappedInt(p.Start))
+	w.Int("stop", cappedInt(p.Stop))
+	w.Int("now", cappedInt(p.Now))
+	w.Int("state", int64(p.State))
+	w.String("statename", p.StateName)
+	w.String("spawnerr", p.SpawnErr)
+	w.Int("exitstatus", int64(p.ExitStatus))
+	w.String("logfile", p.StdoutLogfile)
+	w.String("stdout_logfile", p.StdoutLogfile)
+	w.String("stderr_logfile", p.StderrLogfile)
+	w.Int("pid", int64(p.PID))
+	w.String("description", p.Description)
 }
 
 // ConfigInfo is one getAllConfigInfo struct: 29 keys in Supervisor's
 // order, Automatic shown as 'auto' and None as 'none'.
 func ConfigInfo(e ConfigEntry) xmlrpc.Value {
+	w := xmlrpc.NewStructWriter(configInfoSize)
+	writeConfigInfo(w, e)
+	return w.Value()
+}
+
+// configInfoSize is about the size of one encoded getAllConfigInfo struct.
+const configInfoSize = 2800
+
+func writeConfigInfo(w *xmlrpc.StructWriter, e ConfigEntry) {
 	g, p := e.Group, e.Process
 	if g == nil {
 		g = &config.GroupConfig{}
@@ -392,62 +413,59 @@ func ConfigInfo(e ConfigEntry) xmlrpc.Value {
 	if p == nil {
 		p = &config.ProcessConfig{}
 	}
-	str := func(s string) xmlrpc.Value {
+	orNone := func(s string) string {
 		if s == "" {
-			return xmlrpc.NewString("none")
+			return "none"
 		}
-		return xmlrpc.NewString(s)
+		return s
 	}
-	logf := func(s string) xmlrpc.Value {
-		switch s {
-		case config.Auto:
-			return xmlrpc.NewString("auto")
-		case "":
-			return xmlrpc.NewString("none")
+	logf := func(s string) string {
+		if s == config.Auto {
+			return "auto"
 		}
-		return xmlrpc.NewString(s)
+		return orNone(s)
 	}
-	uid := xmlrpc.NewString("none")
+	w.Bool("autostart", p.Autostart)
+	w.String("directory", orNone(p.Directory))
 	if p.UID != nil {
-		uid = xmlrpc.NewInt(int64(*p.UID))
+		w.Int("uid", int64(*p.UID))
+	} else {
+		w.String("uid", "none")
 	}
-	codes := make([]xmlrpc.Value, len(p.ExitCodes))
-	for i, c := range p.ExitCodes {
-		codes[i] = xmlrpc.NewInt(int64(c))
+	w.String("command", p.Command)
+	_ = w.Field("exitcodes", exitCodes(p.ExitCodes)) // ints always encode
+	w.String("group", g.Name)
+	w.Int("group_prio", int64(g.Priority))
+	w.Bool("inuse", e.InUse)
+	w.Bool("killasgroup", p.KillAsGroup)
+	w.String("name", p.Name)
+	w.Int("process_prio", int64(p.Priority))
+	w.Bool("redirect_stderr", p.RedirectStderr)
+	w.Int("startretries", int64(p.StartRetries))
+	w.Int("startsecs", int64(p.StartSecs))
+	w.Int("stdout_capture_maxbytes", p.Stdout.CaptureMaxBytes)
+	w.Bool("stdout_events_enabled", p.Stdout.EventsEnabled)
+	w.String("stdout_logfile", logf(p.Stdout.Logfile))
+	w.Int("stdout_logfile_backups", int64(p.Stdout.Backups))
+	w.Int("stdout_logfile_maxbytes", p.Stdout.MaxBytes)
+	w.Bool("stdout_syslog", p.Stdout.Syslog)
+	w.Int("stopsignal", int64(p.StopSignal))
+	w.Int("stopwaitsecs", int64(p.StopWaitSecs))
+	w.Int("stderr_capture_maxbytes", p.Stderr.CaptureMaxBytes)
+	w.Bool("stderr_events_enabled", p.Stderr.EventsEnabled)
+	w.String("stderr_logfile", logf(p.Stderr.Logfile))
+	w.Int("stderr_logfile_backups", int64(p.Stderr.Backups))
+	w.Int("stderr_logfile_maxbytes", p.Stderr.MaxBytes)
+	w.Bool("stderr_syslog", p.Stderr.Syslog)
+	w.String("serverurl", orNone(p.ServerURL))
+}
+
+func exitCodes(codes []int) xmlrpc.Value {
+	vs := make([]xmlrpc.Value, len(codes))
+	for i, c := range codes {
+		vs[i] = xmlrpc.NewInt(int64(c))
 	}
-	i := func(n int64) xmlrpc.Value { return xmlrpc.NewInt(n) }
-	b := xmlrpc.NewBool
-	return xmlrpc.NewStruct(
-		xmlrpc.M("autostart", b(p.Autostart)),
-		xmlrpc.M("directory", str(p.Directory)),
-		xmlrpc.M("uid", uid),
-		xmlrpc.M("command", xmlrpc.NewString(p.Command)),
-		xmlrpc.M("exitcodes", xmlrpc.NewArray(codes...)),
-		xmlrpc.M("group", xmlrpc.NewString(g.Name)),
-		xmlrpc.M("group_prio", i(int64(g.Priority))),
-		xmlrpc.M("inuse", b(e.InUse)),
-		xmlrpc.M("killasgroup", b(p.KillAsGroup)),
-		xmlrpc.M("name", xmlrpc.NewString(p.Name)),
-		xmlrpc.M("process_prio", i(int64(p.Priority))),
-		xmlrpc.M("redirect_stderr", b(p.RedirectStderr)),
-		xmlrpc.M("startretries", i(int64(p.StartRetries))),
-		xmlrpc.M("startsecs", i(int64(p.StartSecs))),
-		xmlrpc.M("stdout_capture_maxbytes", i(p.Stdout.CaptureMaxBytes)),
-		xmlrpc.M("stdout_events_enabled", b(p.Stdout.EventsEnabled)),
-		xmlrpc.M("stdout_logfile", logf(p.Stdout.Logfile)),
-		xmlrpc.M("stdout_logfile_backups", i(int64(p.Stdout.Backups))),
-		xmlrpc.M("stdout_logfile_maxbytes", i(p.Stdout.MaxBytes)),
-		xmlrpc.M("stdout_syslog", b(p.Stdout.Syslog)),
-		xmlrpc.M("stopsignal", i(int64(p.StopSignal))),
-		xmlrpc.M("stopwaitsecs", i(int64(p.StopWaitSecs))),
-		xmlrpc.M("stderr_capture_maxbytes", i(p.Stderr.CaptureMaxBytes)),
-		xmlrpc.M("stderr_events_enabled", b(p.Stderr.EventsEnabled)),
-		xmlrpc.M("stderr_logfile", logf(p.Stderr.Logfile)),
-		xmlrpc.M("stderr_logfile_backups", i(int64(p.Stderr.Backups))),
-		xmlrpc.M("stderr_logfile_maxbytes", i(p.Stderr.MaxBytes)),
-		xmlrpc.M("stderr_syslog", b(p.Stderr.Syslog)),
-		xmlrpc.M("serverurl", str(p.ServerURL)),
-	)
+	return xmlrpc.NewArray(vs...)
 }
 
 // mainLogNone is what readLog reports when the main log is not a file: the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -53,10 +54,12 @@ func splitNamespec(name string) (groupName, procName string, isGroup bool) {
 	return g, p, false
 }
 
-// lookup is _getGroupAndProcess.
-func (s *Supervisor) lookup(name string) (*group, *proc, error) {
+// lookup is _getGroupAndProcess, on the loop.
+func (s *Supervisor) lookup(name string) (*group, *proc, error) { return lookupIn(s.groups, name) }
+
+func lookupIn(groups map[string]*group, name string) (*group, *proc, error) {
 	gname, pname, isGroup := splitNamespec(name)
-	g := s.groups[gname]
+	g := groups[gname]
 	if g == nil {
 		return nil, nil, faults.New(faults.BadName, name)
 	}
@@ -113,10 +116,9 @@ func (s *Supervisor) ClearMainLog() error {
 	if _, err := os.Stat(path); err != nil {
 		return faults.Bare(faults.NoFile)
 	}
-	if err := s.log.Remove(); err != nil {
+	if err := s.log.Clear("reopening log file"); err != nil {
 		return faults.Bare(faults.Failed)
 	}
-	s.log.Info("reopening log file")
 	return nil
 }
 
@@ -206,18 +208,42 @@ func (s *Supervisor) RemoveProcessGroup(name string) error {
 // exactly once, at once or later, on the loop.
 type opFunc func(p *proc, name string, done func(error))
 
+// resultWindow is how long a group call's completions wait for others
+// before they are reported. Supervisor's make_allfunc checks its pending
+// processes every 50 ms, in process order, so processes that finish
+// together (a group stopped at once) are reported in process order; the
+// window gives ours the same order instead of the order in which the
+// kernel happened to reap the children.
+const resultWindow = 50 * time.Millisecond
+
 // allFunc is rpcinterface.make_allfunc: run op on every process matching
-// pred, collecting results in completion order (those finished at once
-// first, in process order).
+// pred; the results of ops that finish at once come first, in process
+// order, then the others in completion order, those completing within
+// resultWindow of each other in process order.
 func (s *Supervisor) allFunc(procs []*proc, pred func(*proc) bool, op opFunc, finish func([]rpc.Result)) {
-	var results []rpc.Result
-	pending := 1 // held until every op has been started
-	complete := func() {
-		pending--
-		if pending == 0 {
-			if results == nil {
-				results = []rpc.Result{}
+	type slot struct {
+		r    rpc.Result
+		done bool
+	}
+	results := []rpc.Result{}
+	var pending []*slot // ops still running, in process order
+	starting := true
+	finished := false
+	var flush func(time.Time)
+	window := newTimer(func(now time.Time) { flush(now) })
+	flush = func(time.Time) {
+		s.schedule(window, time.Time{})
+		left := pending[:0]
+		for _, sl := range pending {
+			if sl.done {
+				results = append(results, sl.r)
+			} else {
+				left = append(left, sl)
 			}
+		}
+		pending = left
+		if len(pending) == 0 && !finished {
+			finished = true
 			finish(results)
 		}
 	}
@@ -226,18 +252,40 @@ func (s *Supervisor) allFunc(procs []*proc, pred func(*proc) bool, op opFunc, fi
 			continue
 		}
 		p := p
-		pending++
+		sl := &slot{}
+		sync := true
 		op(p, p.namespec(), func(err error) {
-			r := rpc.Result{Name: p.cfg.Name, Group: p.g.cfg.Name, Status: faults.Success, Description: "OK"}
+			sl.r = rpc.Result{Name: p.cfg.Name, Group: p.g.cfg.Name, Status: faults.Success, Description: "OK"}
 			if err != nil {
-				r.Status = faults.CodeOf(err)
-				r.Description = err.Error()
+				sl.r.Status = faults.CodeOf(err)
+				sl.r.Description = err.Error()
 			}
-			results = append(results, r)
-			complete()
+			sl.done = true
+			if sync {
+				results = append(results, sl.r)
+				return
+			}
+			if starting {
+				return // reported once every op has begun
+			}
+			allDone := true
+			for _, o := range pending {
+				allDone = allDone && o.done
+			}
+			switch {
+			case allDone:
+				flush(s.now())
+			case window.index < 0:
+				s.schedule(window, s.now().Add(resultWindow))
+			}
 		})
+		sync = false
+		if !sl.done {
+			pending = append(pending, sl)
+		}
 	}
-	complete()
+	starting = false
+	flush(s.now())
 }
 
 // await runs start on the loop and waits until it calls finish, which it
@@ -271,7 +319,7 @@ func (s *Supervisor) StartProcess(ctx context.Context, name string, wait bool) (
 
 // StopProcess is stopProcess.
 func (s *Supervisor) StopProcess(ctx context.Context, name string, wait bool) ([]rpc.Result, bool, error) {
-	return s.oneOrGroup(ctx, name, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, done) },
+	return s.oneOrGroup(ctx, name, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, false, done) },
 		func(ctx context.Context, g string) ([]rpc.Result, error) { return s.StopProcessGroup(ctx, g, wait) })
 }
 
@@ -337,25 +385,38 @@ func (s *Supervisor) startOne(p *proc, name string, wait bool, done func(error))
 		done(nil)
 		return
 	}
-	p.waiters = append(p.waiters, &waiter{
-		check: func(p *proc) (bool, error) {
-			if p.m.SpawnErr != "" {
-				return true, faults.New(faults.SpawnError, name)
-			}
-			switch p.m.State {
-			case process.Running:
-				return true, nil
-			case process.Starting:
-				return false, nil
-			}
-			return true, faults.New(faults.AbnormalTermination, name)
-		},
-		done: done,
-	})
+	// startProcess's onwait. Its first check comes at once: a start
+	// asked of a STOPPING process (which spawn() only warns about) fails
+	// now, not at the process's next state change.
+	check := func(p *proc) (bool, error) {
+		if p.m.SpawnErr != "" {
+			return true, faults.New(faults.SpawnError, name)
+		}
+		switch p.m.State {
+		case process.Running:
+			return true, nil
+		case process.Starting:
+			return false, nil
+		}
+		return true, faults.New(faults.AbnormalTermination, name)
+	}
+	if ok, err := check(p); ok {
+		done(err)
+		return
+	}
+	p.waiters = append(p.waiters, &waiter{check: check, done: done})
 }
 
-// stopOne is stopProcess for one process, on the loop.
-func (s *Supervisor) stopOne(p *proc, name string, wait bool, done func(error)) {
+// firstStopReport is how long a single stopProcess(wait) waits before its
+// first "waiting for x to stop" line. Supervisor checks a single stop's
+// progress (and logs that line) on its next loop pass, by when a process
+// that dies at once on its stop signal has usually been reaped; a group's
+// stops are checked, and reported, at once.
+const firstStopReport = 50 * time.Millisecond
+
+// stopOne is stopProcess for one process, on the loop. reportNow is true
+// for the stops of a group call.
+func (s *Supervisor) stopOne(p *proc, name string, wait, reportNow bool, done func(error)) {
 	if !p.m.State.IsRunning() {
 		done(faults.New(faults.NotRunning, name))
 		return
@@ -369,7 +430,11 @@ func (s *Supervisor) stopOne(p *proc, name string, wait bool, done func(error)) 
 		return
 	}
 	p.stopWaits++
-	s.stopReport(p, s.now())
+	if reportNow {
+		s.stopReport(p, s.now())
+	} else if p.reportTimer.index < 0 {
+		s.schedule(p.reportTimer, s.now().Add(firstStopReport))
+	}
 	p.waiters = append(p.waiters, &waiter{
 		check: func(p *proc) (bool, error) {
 			if !p.m.State.IsStopped() {
@@ -456,12 +521,12 @@ func (s *Supervisor) StartAllProcesses(ctx context.Context, wait bool) ([]rpc.Re
 
 // StopProcessGroup is stopProcessGroup.
 func (s *Supervisor) StopProcessGroup(ctx context.Context, name string, wait bool) ([]rpc.Result, error) {
-	return s.groupCall(ctx, name, isRunning, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, done) })
+	return s.groupCall(ctx, name, isRunning, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, true, done) })
 }
 
 // StopAllProcesses is stopAllProcesses.
 func (s *Supervisor) StopAllProcesses(ctx context.Context, wait bool) ([]rpc.Result, error) {
-	return s.allCall(ctx, isRunning, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, done) })
+	return s.allCall(ctx, isRunning, func(p *proc, n string, done func(error)) { s.stopOne(p, n, wait, true, done) })
 }
 
 // SignalProcessGroup is signalProcessGroup.
@@ -474,35 +539,27 @@ func (s *Supervisor) SignalAllProcesses(signal string) ([]rpc.Result, error) {
 	return s.allCall(context.Background(), isSignallable, func(p *proc, n string, done func(error)) { s.signalOne(p, n, signal, done) })
 }
 
-// ProcessInfo is getProcessInfo.
+// ProcessInfo is getProcessInfo, answered from the published state.
 func (s *Supervisor) ProcessInfo(name string) (rpc.ProcessInfo, error) {
-	var info rpc.ProcessInfo
-	err := s.withProcess(name, func(p *proc) error {
-		info = s.info(p, s.now())
-		return nil
-	})
-	return info, err
+	_, p, err := s.lookupView(name)
+	if err != nil {
+		return rpc.ProcessInfo{}, err
+	}
+	if p == nil {
+		return rpc.ProcessInfo{}, faults.New(faults.BadName, name)
+	}
+	return s.infoOf(p, capped(s.now())), nil
 }
 
-// AllProcessInfo is getAllProcessInfo: by group name, then process name.
+// AllProcessInfo is getAllProcessInfo: by group name, then process name,
+// from the published state.
 func (s *Supervisor) AllProcessInfo() []rpc.ProcessInfo {
-	var out []rpc.ProcessInfo
-	s.call(context.Background(), func() {
-		now := s.now()
-		names := make([]string, 0, len(s.groups))
-		for n := range s.groups {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, gn := range names {
-			g := s.groups[gn]
-			ps := append([]*proc(nil), g.procs...)
-			sort.Slice(ps, func(i, j int) bool { return ps[i].cfg.Name < ps[j].cfg.Name })
-			for _, p := range ps {
-				out = append(out, s.info(p, now))
-			}
-		}
-	})
+	ps := s.view.Load().lexical
+	now := capped(s.now())
+	out := make([]rpc.ProcessInfo, len(ps))
+	for i, p := range ps {
+		out[i] = s.infoOf(p, now)
+	}
 	return out
 }
 
@@ -519,26 +576,6 @@ func capped(t time.Time) int64 {
 	return u
 }
 
-func (s *Supervisor) info(p *proc, now time.Time) rpc.ProcessInfo {
-	m := p.m
-	info := rpc.ProcessInfo{
-		Name:          p.cfg.Name,
-		Group:         p.g.cfg.Name,
-		Start:         capped(m.LastStart),
-		Stop:          capped(m.LastStop),
-		Now:           capped(now),
-		State:         int(m.State),
-		StateName:     m.State.String(),
-		SpawnErr:      m.SpawnErr,
-		ExitStatus:    m.ExitStatus,
-		StdoutLogfile: p.stdoutLog,
-		StderrLogfile: p.stderrLog,
-		PID:           m.PID,
-	}
-	info.Description = Describe(info)
-	return info
-}
-
 // Describe is _interpretProcessInfo: the status text supervisorctl shows.
 func Describe(info rpc.ProcessInfo) string {
 	switch process.State(info.State) {
@@ -547,7 +584,11 @@ func Describe(info rpc.ProcessInfo) string {
 		if up < 0 {
 			up = 0
 		}
-		return fmt.Sprintf("pid %d, uptime %s", info.PID, Timedelta(up))
+		b := make([]byte, 0, 40)
+		b = append(b, "pid "...)
+		b = strconv.AppendInt(b, int64(info.PID), 10)
+		b = append(b, ", uptime "...)
+		return string(appendTimedelta(b, up))
 	case process.Fatal, process.Backoff:
 		if info.SpawnErr != "" {
 			return info.SpawnErr
@@ -563,17 +604,23 @@ func Describe(info rpc.ProcessInfo) string {
 }
 
 // Timedelta is str(datetime.timedelta(seconds=n)) for n >= 0.
-func Timedelta(n int64) string {
+func Timedelta(n int64) string { return string(appendTimedelta(nil, n)) }
+
+func appendTimedelta(b []byte, n int64) []byte {
 	days := n / 86400
 	rest := n % 86400
-	hms := fmt.Sprintf("%d:%02d:%02d", rest/3600, rest%3600/60, rest%60)
-	switch {
-	case days == 1:
-		return "1 day, " + hms
-	case days > 1:
-		return fmt.Sprintf("%d days, %s", days, hms)
+	if days > 0 {
+		b = strconv.AppendInt(b, days, 10)
+		if days == 1 {
+			b = append(b, " day, "...)
+		} else {
+			b = append(b, " days, "...)
+		}
 	}
-	return hms
+	b = strconv.AppendInt(b, rest/3600, 10)
+	two := func(b []byte, v int64) []byte { return append(b, ':', byte('0'+v/10), byte('0'+v%10)) }
+	b = two(b, rest%3600/60)
+	return two(b, rest%60)
 }
 
 // AllConfigInfo is getAllConfigInfo's data, sorted by process name.
@@ -585,9 +632,9 @@ func (s *Supervisor) AllConfigInfo() []rpc.ConfigEntry {
 			for _, pc := range gc.Processes {
 				pcopy := pc
 				if g != nil && g.cfg == gc {
-					if p := g.byName[pc.Name]; p != nil {
+					if logs, ok := g.logs[pc]; ok {
 						c := *pc
-						c.Stdout.Logfile, c.Stderr.Logfile = p.stdoutLog, p.stderrLog
+						c.Stdout.Logfile, c.Stderr.Logfile = logs[0], logs[1]
 						pcopy = &c
 					}
 				}
@@ -601,15 +648,17 @@ func (s *Supervisor) AllConfigInfo() []rpc.ConfigEntry {
 
 // ProcessLogfile returns the path of a process's stdout or stderr log.
 func (s *Supervisor) ProcessLogfile(name, channel string) (string, error) {
-	var path string
-	err := s.withProcess(name, func(p *proc) error {
-		path = p.stdoutLog
-		if channel == "stderr" {
-			path = p.stderrLog
-		}
-		return nil
-	})
-	return path, err
+	_, p, err := s.lookupView(name)
+	if err == nil && p == nil {
+		err = faults.New(faults.BadName, name)
+	}
+	if err != nil {
+		return "", err
+	}
+	if channel == "stderr" {
+		return p.stderrLog, nil
+	}
+	return p.stdoutLog, nil
 }
 
 // ClearProcessLogs is clearProcessLogs: remove and reopen the current

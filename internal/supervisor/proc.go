@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/gosupervisor/gosupervisor/internal/events"
 	"github.com/gosupervisor/gosupervisor/internal/logging"
 	"github.com/gosupervisor/gosupervisor/internal/process"
+	"github.com/gosupervisor/gosupervisor/internal/rpc"
 	"github.com/gosupervisor/gosupervisor/internal/signames"
 	"github.com/gosupervisor/gosupervisor/internal/spawn"
 )
@@ -25,8 +27,11 @@ type group struct {
 	cfg    *config.GroupConfig
 	procs  []*proc // in config order, as Python's dict keeps them
 	byName map[string]*proc
-	pool   *pool       // event listener pools only
-	sock   *fcgiSocket // fastcgi groups only
+	// logs are the resolved log paths of each process config (AUTO
+	// names are made for every config, as Supervisor makes them).
+	logs map[*config.ProcessConfig][2]string
+	pool *pool       // event listener pools only
+	sock *fcgiSocket // fastcgi groups only
 }
 
 // proc is one supervised process: its state machine plus the OS resources
@@ -55,6 +60,8 @@ type proc struct {
 
 	waiters []*waiter
 	lst     *listener // event listeners only
+
+	pub atomic.Pointer[rpc.ProcessInfo] // the state readers see (view.go)
 }
 
 // namespec is make_namespec(group, process).
@@ -69,14 +76,27 @@ func (s *Supervisor) addGroup(gc *config.GroupConfig) bool {
 	if _, ok := s.groups[gc.Name]; ok {
 		return false
 	}
-	g := &group{cfg: gc, byName: map[string]*proc{}}
+	g := &group{cfg: gc, byName: map[string]*proc{}, logs: map[*config.ProcessConfig][2]string{}}
 	for _, pc := range gc.Processes {
 		p := &proc{s: s, g: g, cfg: pc, m: process.New(pc)}
 		p.stdoutLog = s.childLogPath(pc, "stdout", pc.Stdout.Logfile)
 		p.stderrLog = s.childLogPath(pc, "stderr", pc.Stderr.Logfile)
+		g.logs[pc] = [2]string{p.stdoutLog, p.stderrLog}
 		p.timer = newTimer(func(time.Time) { s.transition(p) })
 		p.reportTimer = newTimer(func(now time.Time) { s.stopReport(p, now) })
-		g.procs = append(g.procs, p)
+		// Two processes of a group with the same name (a process_name
+		// without %(process_num)s that escapes its %) are one entry of
+		// Supervisor's processes dict: the last one, in the first one's
+		// place.
+		if old, dup := g.byName[pc.Name]; dup {
+			for i, x := range g.procs {
+				if x == old {
+					g.procs[i] = p
+				}
+			}
+		} else {
+			g.procs = append(g.procs, p)
+		}
 		g.byName[pc.Name] = p
 	}
 	if gc.Kind == config.KindEventListener {
@@ -94,6 +114,12 @@ func (s *Supervisor) addGroup(gc *config.GroupConfig) bool {
 	}
 	s.groups[gc.Name] = g
 	s.order = append(s.order, g)
+	for _, p := range g.procs {
+		p.publish()
+	}
+	if !s.addingAll {
+		s.publishGroups()
+	}
 	s.ev.notify(events.ProcessGroupAdded, events.GroupPayload(gc.Name))
 	return true
 }
@@ -127,6 +153,7 @@ func (s *Supervisor) removeGroup(name string) bool {
 		s.schedule(p.reportTimer, time.Time{})
 	}
 	delete(s.groups, name)
+	s.publishGroups()
 	for i, x := range s.order {
 		if x == g {
 			s.order = append(s.order[:i:i], s.order[i+1:]...)
@@ -210,6 +237,7 @@ func (s *Supervisor) step(p *proc, ev process.Event) error {
 		s.apply(p, e)
 	}
 	s.schedule(p.timer, p.m.Deadline())
+	p.publish()
 	return err
 }
 

@@ -75,12 +75,14 @@ type Supervisor struct {
 	serverURL string // SUPERVISOR_SERVER_URL when a program sets none
 
 	groups  map[string]*group
-	order   []*group // groups in the order they were added (dict order)
+	order   []*group             // groups in the order they were added (dict order)
+	view    atomic.Pointer[view] // the groups as readers see them (view.go)
 	pids    map[int]*proc
 	mood    atomic.Int32
 	pending *config.Config // config to restart with (reload)
 
 	groupsAdded bool
+	addingAll   bool // AddGroups is adding the configured groups: publish them once at the end
 
 	stopping           bool
 	stopGroups         []*group
@@ -127,6 +129,7 @@ func New(o Options) *Supervisor {
 		s.reaper = spawn.StartReaper(s.exits)
 	}
 	s.mood.Store(int32(MoodRunning))
+	s.publishGroups()
 	s.serverURL = o.Config.ServerURL
 	s.ev = newEventHub(s, o.EventSerial)
 	s.shutdownTimer = newTimer(func(time.Time) { s.shutdownStep() })
@@ -206,9 +209,12 @@ func (s *Supervisor) AddGroups() {
 		return
 	}
 	s.groupsAdded = true
+	s.addingAll = true
 	for _, gc := range s.cfg.Groups {
 		s.addGroup(gc)
 	}
+	s.addingAll = false
+	s.publishGroups()
 }
 
 // Pending is the config a restart should use (set when Run returns

@@ -173,11 +173,24 @@ func (c *Client) Call(ctx context.Context, method string, args ...any) (Value, e
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		return Value{}, &ProtocolError{URL: "127.0.0.1/RPC2", Status: resp.StatusCode, Reason: reason(resp), Header: resp.Header}
 	}
-	data, err := io.ReadAll(resp.Body)
+	data, err := readBody(resp)
 	if err != nil {
 		return Value{}, &TransportError{ServerURL: c.serverURL, Err: err}
 	}
-	return DecodeResponse(data)
+	return decodeOwnedResponse(data)
+}
+
+// readBody reads an answer, in one allocation when the server said how
+// long it is (both Supervisor and gosupervisor do).
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n > 0 && n <= 1<<30 {
+		data := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, data); err != nil {
+			return nil, err
+		}
+		return data, nil
+	}
+	return io.ReadAll(resp.Body)
 }
 
 func reason(resp *http.Response) string {

@@ -122,3 +122,98 @@ func TestReprAgainstPython(t *testing.T) {
 		}
 	}
 }
+
+// A StructWriter's struct encodes as NewStruct's does and reads back the
+// same.
+func TestStructWriter(t *testing.T) {
+	w := NewStructWriter(0)
+	w.String("name", "a<b>&c \x1b[31m é")
+	w.Int("pid", 1234)
+	w.Int("neg", -1)
+	w.Bool("yes", true)
+	w.Bool("no", false)
+	w.String("<k&>", "")
+	got := w.Value()
+	want := NewStruct(M("name", NewString("a<b>&c \x1b[31m é")), M("pid", NewInt(1234)), M("neg", NewInt(-1)),
+		M("yes", NewBool(true)), M("no", NewBool(false)), M("<k&>", NewString("")))
+	for _, v := range []Value{got, NewArray(got, got)} {
+		w := want
+		if v.Kind() == Array {
+			w = NewArray(want, want)
+		}
+		gb, err := EncodeResponse(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wb, _ := EncodeResponse(w)
+		if !bytes.Equal(gb, wb) {
+			t.Errorf("encoding:\n got %q\nwant %q", gb, wb)
+		}
+	}
+	if !got.Equal(want) || !want.Equal(got) {
+		t.Errorf("Equal: %#v vs %#v", got, want)
+	}
+	if v, ok := got.Get("pid"); !ok || !v.Equal(NewInt(1234)) {
+		t.Errorf("Get(pid) = %#v, %v", v, ok)
+	}
+	if got.Len() != 6 || len(got.Members()) != 6 || !Truth(got) {
+		t.Errorf("Len %d, Members %d", got.Len(), len(got.Members()))
+	}
+	if Repr(got) != Repr(want) {
+		t.Errorf("Repr %s, want %s", Repr(got), Repr(want))
+	}
+}
+
+// An ArrayWriter's array encodes as NewArray's does and reads back the
+// same.
+func TestArrayWriter(t *testing.T) {
+	a := NewArrayWriter(0)
+	var want []Value
+	for i := 0; i < 3; i++ {
+		w := a.Struct()
+		w.String("name", "p&<"+string(rune('a'+i)))
+		w.Int("n", int64(i))
+		a.Add(w)
+		want = append(want, NewStruct(M("name", NewString("p&<"+string(rune('a'+i)))), M("n", NewInt(int64(i)))))
+	}
+	got := a.Value()
+	wantV := NewArray(want...)
+	gb, _ := EncodeResponse(NewStruct(M("x", got)))
+	wb, _ := EncodeResponse(NewStruct(M("x", wantV)))
+	if !bytes.Equal(gb, wb) {
+		t.Errorf("encoding:\n got %q\nwant %q", gb, wb)
+	}
+	if !got.Equal(wantV) || got.Len() != 3 || Repr(got) != Repr(wantV) || !Truth(got) {
+		t.Errorf("got %#v, want %#v", got, wantV)
+	}
+	if v, _ := got.Array()[2].Get("n"); !v.Equal(NewInt(2)) {
+		t.Errorf("item 2: %#v", got.Array()[2])
+	}
+	empty := NewArrayWriter(0).Value()
+	if !empty.Equal(NewArray()) || Truth(empty) {
+		t.Errorf("empty: %#v", empty)
+	}
+}
+
+// EncodeResponseOnce gives EncodeResponse's bytes, in place for an
+// ArrayWriter's array.
+func TestEncodeResponseOnce(t *testing.T) {
+	for round := 0; round < 3; round++ {
+		a := NewArrayWriter(10)
+		w := a.Struct()
+		w.String("name", "x")
+		a.Add(w)
+		v := a.Value()
+		want, _ := EncodeResponse(v)
+		want = append([]byte(nil), want...)
+		got, err := EncodeResponseOnce(v)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("got %q, want %q (%v)", got, want, err)
+		}
+		Recycle(got) // the next round reuses it
+		s, _ := EncodeResponseOnce(NewString("a"))
+		if w, _ := EncodeResponse(NewString("a")); !bytes.Equal(s, w) {
+			t.Fatalf("string: %q", s)
+		}
+	}
+}

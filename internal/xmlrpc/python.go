@@ -53,15 +53,15 @@ func Truth(v Value) bool {
 	case String:
 		return v.s != ""
 	case Double:
-		return v.f != 0
+		return v.Double() != 0
 	case DateTime:
 		return true
 	case Base64:
 		return len(v.b) > 0
 	case Array:
-		return len(v.arr) > 0
+		return len(v.items()) > 0
 	case Struct:
-		return len(v.mem) > 0
+		return len(v.members()) > 0
 	}
 	return false
 }
@@ -113,7 +113,7 @@ func writeRepr(b *strings.Builder, v Value, depth int) {
 	case String:
 		b.WriteString(ReprString(v.s))
 	case Double:
-		b.WriteString(FloatRepr(v.f))
+		b.WriteString(FloatRepr(v.Double()))
 	case DateTime:
 		if t, ok := v.Time(); ok {
 			fields := []int{t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second()}
@@ -132,7 +132,7 @@ func writeRepr(b *strings.Builder, v Value, depth int) {
 		b.WriteString(ReprBytes(v.b))
 	case Array:
 		b.WriteByte('[')
-		for i, item := range v.arr {
+		for i, item := range v.items() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
@@ -141,7 +141,7 @@ func writeRepr(b *strings.Builder, v Value, depth int) {
 		b.WriteByte(']')
 	case Struct:
 		b.WriteByte('{')
-		for i, m := range v.mem {
+		for i, m := range v.members() {
 			if i > 0 {
 				b.WriteString(", ")
 			}

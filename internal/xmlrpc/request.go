@@ -214,7 +214,7 @@ func canonicalKey(v Value) (string, bool) {
 	case Int, Bool:
 		return "n" + v.BigInt().String(), true
 	case Double:
-		f := v.f
+		f := v.Double()
 		switch {
 		case f != f:
 			return "", false
@@ -224,7 +224,11 @@ func canonicalKey(v Value) (string, bool) {
 		}
 		return "f" + FloatRepr(f), true
 	case DateTime:
-		return "d" + v.t.Format(time.RFC3339), true
+		var t time.Time
+		if v.t != nil {
+			t = *v.t
+		}
+		return "d" + t.Format(time.RFC3339), true
 	case Nil:
 		return "0", true
 	}

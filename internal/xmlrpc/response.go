@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 )
 
 // Fault is an XML-RPC fault answer. Supervisor's faultString is "NAME" or
@@ -30,7 +32,34 @@ func (e *ResponseError) Error() string { return "xmlrpc: bad response: " + e.Msg
 // characters Supervisor copies from log files into its strings (see
 // docs/xmlrpc.md).
 func DecodeResponse(body []byte) (Value, error) {
-	root, err := parseXML(string(body), false)
+	return decodeResponse(string(body))
+}
+
+// decodeOwnedResponse is DecodeResponse for a body nobody else holds or
+// will change (the client's): decoded strings share its memory instead of
+// a copy of it.
+func decodeOwnedResponse(body []byte) (Value, error) {
+	if len(body) == 0 {
+		return decodeResponse("")
+	}
+	return decodeResponse(unsafe.String(&body[0], len(body)))
+}
+
+func decodeResponse(src string) (Value, error) {
+	if !utf8.ValidString(src) {
+		src = strings.ToValidUTF8(src, "\uFFFD")
+	}
+	if strings.IndexByte(src, '\r') >= 0 {
+		src = strings.ReplaceAll(src, "\r\n", "\n")
+		src = strings.ReplaceAll(src, "\r", "\n")
+	}
+	if v, fault, ok := fastResponse(src); ok {
+		if fault {
+			return Value{}, faultOf([]Value{v})
+		}
+		return v, nil
+	}
+	root, err := parseXML(src, false)
 	if err != nil {
 		return Value{}, &ResponseError{Msg: err.Error()}
 	}
@@ -45,22 +74,27 @@ func DecodeResponse(body []byte) (Value, error) {
 		}
 		return d.stack[0], nil
 	case "fault":
-		if len(d.stack) == 0 || d.stack[0].kind != Struct {
-			return Value{}, &ResponseError{Msg: "fault without a struct"}
-		}
-		f := &Fault{}
-		code, okc := d.stack[0].Get("faultCode")
-		text, oks := d.stack[0].Get("faultString")
-		if !okc || !oks {
-			return Value{}, &ResponseError{Msg: "fault without faultCode and faultString"}
-		}
-		if n, ok := code.Int(); ok {
-			f.Code = int(n)
-		}
-		f.String = Str(text)
-		return Value{}, f
+		return Value{}, faultOf(d.stack)
 	}
 	return Value{}, &ResponseError{Msg: "no params or fault"}
+}
+
+// faultOf makes the error of a <fault> answer from its values.
+func faultOf(stack []Value) error {
+	if len(stack) == 0 || stack[0].kind != Struct {
+		return &ResponseError{Msg: "fault without a struct"}
+	}
+	f := &Fault{}
+	code, okc := stack[0].Get("faultCode")
+	text, oks := stack[0].Get("faultString")
+	if !okc || !oks {
+		return &ResponseError{Msg: "fault without faultCode and faultString"}
+	}
+	if n, ok := code.Int(); ok {
+		f.Code = int(n)
+	}
+	f.String = Str(text)
+	return f
 }
 
 type respDecoder struct {

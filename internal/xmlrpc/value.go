@@ -52,13 +52,14 @@ func (k Kind) String() string {
 // Value is one XML-RPC value. The zero Value is Nil. Values are immutable
 // once built; slices returned by accessors must not be modified.
 type Value struct {
+	// Values are kept small: a getAllProcessInfo answer decodes to
+	// thousands of them.
 	kind Kind
-	i    int64
-	big  *big.Int // non-nil only for an Int outside int64
-	s    string   // String; DateTime's text
-	f    float64
-	t    time.Time // DateTime, when the text parsed
-	b    []byte
+	i    int64      // Int, Bool; a Double's bits
+	big  *big.Int   // non-nil only for an Int outside int64
+	s    string     // String; DateTime's text
+	t    *time.Time // DateTime, when the text parsed
+	b    []byte     // Base64's bytes; the encoding of a Struct or Array made by a StructWriter or ArrayWriter (then mem or arr is nil)
 	arr  []Value
 	mem  []Member
 }
@@ -92,11 +93,11 @@ func NewBool(b bool) Value { return Value{kind: Bool, i: b2i(b)} }
 func NewString(s string) Value { return Value{kind: String, s: s} }
 
 // NewDouble returns a double.
-func NewDouble(f float64) Value { return Value{kind: Double, f: f} }
+func NewDouble(f float64) Value { return Value{kind: Double, i: int64(math.Float64bits(f))} }
 
 // NewDateTime returns a dateTime.iso8601 (seconds precision, as XML-RPC).
 func NewDateTime(t time.Time) Value {
-	return Value{kind: DateTime, t: t, s: t.Format("20060102T15:04:05")}
+	return Value{kind: DateTime, t: &t, s: t.Format("20060102T15:04:05")}
 }
 
 // NewBase64 returns a base64 (binary) value.
@@ -184,7 +185,7 @@ func (v Value) Str() string {
 }
 
 // Double returns a Double's value.
-func (v Value) Double() float64 { return v.f }
+func (v Value) Double() float64 { return math.Float64frombits(uint64(v.i)) }
 
 // DateTimeText returns a DateTime's text as sent ("20200102T03:04:05").
 func (v Value) DateTimeText() string {
@@ -197,24 +198,42 @@ func (v Value) DateTimeText() string {
 // Time returns a DateTime's time, and false when its text is not in the
 // usual form.
 func (v Value) Time() (time.Time, bool) {
-	if v.kind != DateTime || v.t.IsZero() {
+	if v.kind != DateTime || v.t == nil || v.t.IsZero() {
 		return time.Time{}, false
 	}
-	return v.t, true
+	return *v.t, true
 }
 
 // Bytes returns a Base64's bytes.
 func (v Value) Bytes() []byte { return v.b }
 
 // Array returns an Array's items.
-func (v Value) Array() []Value { return v.arr }
+func (v Value) Array() []Value { return v.items() }
+
+// items returns an Array's items, decoding them first for an array an
+// ArrayWriter made (which holds only its encoding).
+func (v Value) items() []Value {
+	if v.kind == Array && v.arr == nil && v.b != nil {
+		return decodeEncoded(v.encoded()).arr
+	}
+	return v.arr
+}
 
 // Members returns a Struct's members in order.
-func (v Value) Members() []Member { return v.mem }
+func (v Value) Members() []Member { return v.members() }
+
+// members returns a Struct's members, decoding them first for a struct a
+// StructWriter made (which holds only its encoding).
+func (v Value) members() []Member {
+	if v.kind == Struct && v.mem == nil && v.b != nil {
+		return decodeEncoded(v.encoded()).mem
+	}
+	return v.mem
+}
 
 // Get returns the value of a struct member with a string key.
 func (v Value) Get(name string) (Value, bool) {
-	for _, m := range v.mem {
+	for _, m := range v.members() {
 		if m.Key.kind == String && m.Key.s == name {
 			return m.Value, true
 		}
@@ -226,9 +245,9 @@ func (v Value) Get(name string) (Value, bool) {
 func (v Value) Len() int {
 	switch v.kind {
 	case Array:
-		return len(v.arr)
+		return len(v.items())
 	case Struct:
-		return len(v.mem)
+		return len(v.members())
 	}
 	return 0
 }
@@ -249,27 +268,30 @@ func (v Value) Equal(w Value) bool {
 	case String:
 		return v.s == w.s
 	case Double:
-		return v.f == w.f || (math.IsNaN(v.f) && math.IsNaN(w.f))
+		vf, wf := v.Double(), w.Double()
+		return vf == wf || (math.IsNaN(vf) && math.IsNaN(wf))
 	case DateTime:
 		return v.s == w.s
 	case Base64:
 		return string(v.b) == string(w.b)
 	case Array:
-		if len(v.arr) != len(w.arr) {
+		va, wa := v.items(), w.items()
+		if len(va) != len(wa) {
 			return false
 		}
-		for i := range v.arr {
-			if !v.arr[i].Equal(w.arr[i]) {
+		for i := range va {
+			if !va[i].Equal(wa[i]) {
 				return false
 			}
 		}
 		return true
 	case Struct:
-		if len(v.mem) != len(w.mem) {
+		vm, wm := v.members(), w.members()
+		if len(vm) != len(wm) {
 			return false
 		}
-		for i := range v.mem {
-			if !v.mem[i].Key.Equal(w.mem[i].Key) || !v.mem[i].Value.Equal(w.mem[i].Value) {
+		for i := range vm {
+			if !vm[i].Key.Equal(wm[i].Key) || !vm[i].Value.Equal(wm[i].Value) {
 				return false
 			}
 		}

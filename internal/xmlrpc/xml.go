@@ -66,7 +66,9 @@ type entityDef struct {
 // parseXML parses a whole document and returns its root element.
 func parseXML(src string, strict bool) (*element, error) {
 	if !strict {
-		src = strings.ToValidUTF8(src, "\uFFFD")
+		if !utf8.ValidString(src) {
+			src = strings.ToValidUTF8(src, "\uFFFD")
+		}
 	} else if !utf8.ValidString(src) {
 		return nil, &syntaxError{msg: "not well-formed (invalid token)", offset: firstInvalidUTF8(src)}
 	}
