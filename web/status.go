@@ -254,6 +254,9 @@ func (h *Handler) renderStatus(hasMsg bool, msg string) ([]byte, error) {
 	}
 	page.Initial = template.JS(js) // json.Marshal escapes <, > and &
 	var buf bytes.Buffer
+	if err := h.prepare(); err != nil {
+		return nil, err
+	}
 	if err := h.status.Execute(&buf, page); err != nil {
 		return nil, err
 	}

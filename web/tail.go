@@ -40,6 +40,10 @@ func (h *Handler) serveTail(w http.ResponseWriter, f form) {
 		}
 	}
 	var buf bytes.Buffer
+	if err := h.prepare(); err != nil {
+		h.internalError(w, "RuntimeError", err.Error())
+		return
+	}
 	if err := h.tail.Execute(&buf, page); err != nil {
 		h.internalError(w, "RuntimeError", err.Error())
 		return

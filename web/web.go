@@ -27,6 +27,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -60,14 +61,20 @@ type Options struct {
 
 // Handler serves the web interface. Mount it as httpserver.Options.Web.
 type Handler struct {
-	b        rpc.Backend
-	log      rpc.Logger
-	now      func() time.Time
+	b       rpc.Backend
+	log     rpc.Logger
+	now     func() time.Time
+	static  fs.FS
+	modTime time.Time // Last-Modified of every static file
+
+	// The templates and the asset tag are prepared on the first request
+	// that needs them, not at startup: a daemon whose page is never
+	// opened does not pay for them in memory.
+	once     sync.Once
 	status   *template.Template
 	tail     *template.Template
-	static   fs.FS
-	modTime  time.Time // Last-Modified of every static file
-	assetTag string    // changes with the assets; busts browser caches
+	assetTag string // changes with the assets; busts browser caches
+	prepErr  error
 }
 
 // New returns the web interface's handler.
@@ -83,22 +90,26 @@ func New(opts Options) (*Handler, error) {
 		h.now = time.Now
 	}
 	var err error
-	funcs := template.FuncMap{"asset": h.asset}
-	h.status, err = template.New("status.html").Funcs(funcs).ParseFS(templateFS, "templates/status.html")
-	if err != nil {
-		return nil, err
-	}
-	h.tail, err = template.New("tail.html").Funcs(funcs).ParseFS(templateFS, "templates/tail.html")
-	if err != nil {
-		return nil, err
-	}
 	h.static, err = fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, err
 	}
 	h.modTime = buildTime()
-	h.assetTag = assetTag(h.static)
 	return h, nil
+}
+
+// prepare parses the templates and hashes the assets, once.
+func (h *Handler) prepare() error {
+	h.once.Do(func() {
+		funcs := template.FuncMap{"asset": h.asset}
+		h.status, h.prepErr = template.New("status.html").Funcs(funcs).ParseFS(templateFS, "templates/status.html")
+		if h.prepErr != nil {
+			return
+		}
+		h.tail, h.prepErr = template.New("tail.html").Funcs(funcs).ParseFS(templateFS, "templates/tail.html")
+		h.assetTag = assetTag(h.static)
+	})
+	return h.prepErr
 }
 
 // buildTime is the Last-Modified of the embedded files: the executable's

@@ -209,7 +209,7 @@ func runDaemon(o Options, notifyReady func(error)) int {
 		if !cfg.Supervisord.Nocleanup {
 			clearAutoChildLogs(cfg, log)
 		}
-		sup := supervisor.New(supervisor.Options{Config: cfg, Log: log, Reload: o.Reload, Exits: exits, EventSerial: serial})
+		sup := supervisor.New(supervisor.Options{Config: cfg, Log: log, Reload: o.Reload, Exits: exits, AfterStart: trimAfterStartup, EventSerial: serial})
 		sup.AddGroups()
 		var servers Servers
 		if o.Servers != nil {

@@ -60,6 +60,9 @@ type Options struct {
 	// Exits receives reaped children; the daemon owns the reaper so that
 	// it survives restarts. Nil makes New start its own.
 	Exits chan spawn.Exit
+	// AfterStart, if set, runs (on its own goroutine) once the first pass
+	// has spawned what autostarts: the daemon returns start-up memory then.
+	AfterStart func()
 	// Now is the clock (tests may fake it for pure logic only).
 	Now func() time.Time
 	// EventSerial numbers events across restarts; nil starts at 0.
@@ -82,6 +85,7 @@ type Supervisor struct {
 	pending *config.Config // config to restart with (reload)
 
 	groupsAdded bool
+	afterStart  func()
 	addingAll   bool // AddGroups is adding the configured groups: publish them once at the end
 
 	stopping           bool
@@ -111,15 +115,16 @@ type Supervisor struct {
 // New builds the supervisor for cfg. Groups are added by Run.
 func New(o Options) *Supervisor {
 	s := &Supervisor{
-		cfg:      o.Config,
-		log:      o.Log,
-		reload:   o.Reload,
-		now:      o.Now,
-		groups:   map[string]*group{},
-		pids:     map[int]*proc{},
-		inbox:    make(chan func(), 256),
-		exits:    o.Exits,
-		finished: make(chan struct{}),
+		cfg:        o.Config,
+		log:        o.Log,
+		reload:     o.Reload,
+		now:        o.Now,
+		afterStart: o.AfterStart,
+		groups:     map[string]*group{},
+		pids:       map[int]*proc{},
+		inbox:      make(chan func(), 256),
+		exits:      o.Exits,
+		finished:   make(chan struct{}),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -149,6 +154,9 @@ func (s *Supervisor) Run(ready func()) Mood {
 		ready()
 	}
 	s.transitionAll()
+	if s.afterStart != nil {
+		go s.afterStart() // off the loop
+	}
 	wake := time.NewTimer(time.Hour)
 	wake.Stop()
 	for !s.done() {
