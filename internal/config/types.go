@@ -43,19 +43,35 @@ const (
 )
 
 // Config is one parsed supervisord.conf with its includes: typed, validated,
-// defaults filled in, expansions done. It is immutable once Load returns.
+// defaults filled in, expansions done. It is immutable once LoadServer
+// returns.
 type Config struct {
 	Path string // absolute path of the main config file
 	Here string // its directory (%(here)s of the main file)
+	// ConfigFile is the path as given with -c (or found by the search),
+	// possibly relative: Supervisor names it so in error messages, and
+	// re-reads it from there on reload.
+	ConfigFile string
 
 	Supervisord Supervisord
 	// Servers in Supervisor's order: every [inet_http_server*] section, then
 	// every [unix_http_server*] section, each in file order.
 	Servers []ServerConfig
-	// Groups sorted by (priority, name), as Supervisor sorts them.
+	// ServerURL is the URL children get in SUPERVISOR_SERVER_URL when their
+	// program sets no serverurl: unix:// and the first unix server's file,
+	// else http:// and the last inet server's host (or localhost) and port;
+	// "" without servers (options.ServerOptions.realize).
+	ServerURL string
+	// Groups sorted by (priority, name), as Supervisor sorts them (a stable
+	// sort of: every [group:x], then [program:x], [eventlistener:x],
+	// [fcgi-program:x] in file order). Two groups may share a name (a
+	// [group:foo] beside a [program:foo] it does not list): Supervisor keeps
+	// both here and its daemon adds only the first.
 	Groups []*GroupConfig
-	// RPCInterfaces are the [rpcinterface:x] sections. Without one named
-	// "supervisor" the supervisor.* XML-RPC namespace does not exist.
+	// RPCInterfaces are the [rpcinterface:x] sections in file order.
+	// Without one whose factory is MainRPCInterfaceFactory, the supervisor.*
+	// XML-RPC namespace does not exist; any other factory is Python code we
+	// cannot run (the daemon warns and skips it, docs/compat.md).
 	RPCInterfaces []PluginConfig
 	// CtlPlugins are the [ctlplugin:x] sections (parsed, not loaded).
 	CtlPlugins []PluginConfig
@@ -79,12 +95,18 @@ type Supervisord struct {
 	Minfds          int
 	Minprocs        int
 	Nocleanup       bool
-	Childlogdir     string
+	Childlogdir     string // as configured, "~" expanded (may be relative)
 	User            string // "" when not set
-	Directory       string // "" when not set; applies only when daemonizing
+	UID             *int   // User resolved; nil when User is ""
+	GID             int    // the primary group of UID
+	Directory       string // "" when not set; "~" expanded; applies only when daemonizing
 	StripAnsi       bool
 	Identifier      string
 	Environment     map[string]string
+	// Profile is set by --profile_options, which gosupervisor accepts and
+	// ignores (docs/compat.md); ProfileOptions is its value as given.
+	Profile        bool
+	ProfileOptions string
 }
 
 // ServerConfig is one [inet_http_server*] or [unix_http_server*] section.
@@ -112,22 +134,25 @@ type ServerConfig struct {
 // PluginConfig is an [rpcinterface:x] or [ctlplugin:x] section.
 type PluginConfig struct {
 	Name    string            // x
-	Factory string            // supervisor.rpcinterface_factory / supervisor.ctl_factory
-	Params  map[string]string // every other key of the section
+	Factory string            // supervisor.rpcinterface_factory / supervisor.ctl_factory, normalized to module:attr
+	Params  map[string]string // every other key of the section (and of [DEFAULT]), expanded
 }
 
 // GroupConfig is one process group: a [program:x] (homogeneous), a [group:x]
 // (heterogeneous), an [eventlistener:x] pool or an [fcgi-program:x].
 type GroupConfig struct {
-	Name      string
-	Priority  int
-	Kind      GroupKind
-	Processes []*ProcessConfig // sorted by (priority, name)
+	Name     string
+	Priority int
+	Kind     GroupKind
+	// Processes of a [program:x] are sorted by (priority, name); a
+	// [group:x] holds each listed program's processes in programs= order,
+	// unsorted, as Supervisor builds it.
+	Processes []*ProcessConfig
 
 	// Event listener pools only.
 	Events        []string // upper-cased event type names, sorted, unique
 	BufferSize    int
-	ResultHandler string
+	ResultHandler string // normalized to module:attr; DefaultResultHandler unless configured
 
 	// FastCGI groups only.
 	Socket *SocketConfig
@@ -157,9 +182,13 @@ type ProcessConfig struct {
 	Section     string // e.g. "program:x"
 	File        string // the file the section came from
 
-	Command      string // unsplit; split with POSIX shlex at spawn time
-	Directory    string // "" when not set
-	Umask        *int   // nil: inherit supervisord's
+	Command   string // unsplit; split with POSIX shlex at spawn time
+	Directory string // "" when not set
+	// DirectorySet is true when directory= was given, even empty: an empty
+	// directory makes the spawn fail ("couldn't chdir to : ENOENT") as under
+	// Supervisor, which keeps '' apart from None.
+	DirectorySet bool
+	Umask        *int // nil: inherit supervisord's
 	Priority     int
 	Autostart    bool
 	Autorestart  AutoRestart
@@ -181,11 +210,19 @@ type ProcessConfig struct {
 	// own (the program wins), as Supervisor merges them.
 	Environment map[string]string
 	ServerURL   string // "" when not set or AUTO
+	// ServerURLEmpty is true when serverurl= was given empty: the child then
+	// gets no SUPERVISOR_SERVER_URL at all, where an unset or AUTO serverurl
+	// falls back to Config.ServerURL.
+	ServerURLEmpty bool
 }
 
 // LogConfig is one of the stdout_* / stderr_* key families.
 type LogConfig struct {
-	Logfile         string // "" (NONE), Auto, or a path
+	Logfile string // "" (NONE), Auto, or a path ("~" expanded, possibly relative)
+	// LogfileEmpty is true when the key was given an empty value: no file is
+	// written, as for NONE, but Supervisor keeps '' rather than None, so the
+	// configs compare different and getAllConfigInfo shows '' not 'none'.
+	LogfileEmpty    bool
 	MaxBytes        int64
 	Backups         int
 	CaptureMaxBytes int64

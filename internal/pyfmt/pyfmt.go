@@ -6,18 +6,37 @@ package pyfmt
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Repr returns Python's repr() of a str: single quotes unless the text
 // holds a single quote and no double quote, with Python's escapes.
-func Repr(s string) string {
+// Non-printable characters are escaped as \xNN, \uNNNN or \UNNNNNNNN; a
+// byte that is not valid UTF-8 is shown as Python shows the surrogate it
+// decodes to under surrogateescape (\udcNN), as it would for a file name
+// or an environment value.
+func Repr(s string) string { return quote(s, false) }
+
+// ASCII returns Python's ascii() of a str: repr() with every non-ASCII
+// character escaped.
+func ASCII(s string) string { return quote(s, true) }
+
+func quote(s string, asciiOnly bool) string {
 	q := byte('\'')
 	if strings.Contains(s, "'") && !strings.Contains(s, "\"") {
 		q = '"'
 	}
 	var b strings.Builder
 	b.WriteByte(q)
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, `\udc%02x`, s[i])
+			i++
+			continue
+		}
+		i += size
 		switch {
 		case r == rune(q) || r == '\\':
 			b.WriteByte('\\')
@@ -30,12 +49,16 @@ func Repr(s string) string {
 			b.WriteString(`\t`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r < 0xa0:
+		case r < 0x7f:
+			b.WriteRune(r)
+		case !asciiOnly && unicode.IsPrint(r):
+			b.WriteRune(r)
+		case r < 0x100:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case r == 0xfffd:
-			b.WriteRune(r)
+		case r < 0x10000:
+			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
-			b.WriteRune(r)
+			fmt.Fprintf(&b, `\U%08x`, r)
 		}
 	}
 	b.WriteByte(q)
