@@ -59,10 +59,8 @@ func (l *lines) wait(t *testing.T, want string) {
 	t.Helper()
 	deadline := time.After(20 * time.Second)
 	for {
-		for _, line := range l.snapshot() {
-			if strings.Contains(line, want) {
-				return
-			}
+		if strings.Contains(strings.Join(l.snapshot(), "\n"), want) {
+			return
 		}
 		select {
 		case <-l.added:
@@ -95,6 +93,12 @@ func testConfig(t *testing.T, procs ...*config.ProcessConfig) *config.Config {
 		cfg.Groups = append(cfg.Groups, &config.GroupConfig{Name: p.Name, Priority: p.Priority, Processes: []*config.ProcessConfig{p}})
 	}
 	return cfg
+}
+
+func newTestLogger(l *lines) *logging.Logger {
+	log := logging.NewLogger(config.LevelDebug)
+	log.AddStream(l)
+	return log
 }
 
 // run starts a supervisor on cfg and stops it when the test ends.
