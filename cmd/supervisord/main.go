@@ -1,19 +1,20 @@
-// Command supervisord is gosupervisor's supervisord.
+// Command supervisord is gosupervisor's supervisord: it parses the command
+// line and the config exactly as Supervisor does, then runs the daemon.
 package main
 
 import (
-	"fmt"
 	"io"
 	"os"
 
 	"github.com/gosupervisor/gosupervisor/internal/config"
+	"github.com/gosupervisor/gosupervisor/internal/daemon"
 )
 
 func main() {
 	os.Exit(run(os.Args[0], os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
 }
 
-// run is supervisord up to a loaded config; it returns the exit status.
+// run is supervisord's main; it returns the exit status.
 func run(argv0 string, args, env []string, stdout, stderr io.Writer) int {
 	opts, err := config.ParseServerArgs(argv0, args, env)
 	if err != nil {
@@ -38,8 +39,16 @@ func run(argv0 string, args, env []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintln(stderr, "gosupervisor: configuration loaded; the process engine is not wired yet")
-	return 0
+	quiet := *opts
+	quiet.Stderr = nil // the root warning is printed once, at startup
+	return daemon.Run(daemon.Options{
+		Argv0:   opts.Progname,
+		Config:  cfg,
+		Reload:  func() (*config.Config, error) { return config.Reread(&quiet) },
+		Servers: openServers,
+		Stdout:  stdout,
+		Stderr:  stderr,
+	})
 }
 
 func usage(err error, progname string, stderr io.Writer) int {

@@ -41,12 +41,13 @@ type Servers interface {
 }
 
 // ServerFactory opens the configured HTTP servers for backend b. Log lines
-// it emits go to log. A *UsageError stops startup with exit status 2.
+// it emits go to log. An error stops startup with exit status 2, its text
+// printed as a usage error.
 type ServerFactory func(cfg *config.Config, b rpc.Backend, log *logging.Logger) (Servers, error)
 
 // Options are what Run needs.
 type Options struct {
-	Argv0  string
+	Argv0  string // progname, as usage errors print it
 	Config *config.Config
 	// Reload re-reads the configuration (SIGHUP, restart, reloadConfig).
 	Reload  func() (*config.Config, error)
@@ -58,14 +59,10 @@ type Options struct {
 	Criticals []string
 }
 
-// UsageError is a startup error printed as Supervisor's usage() prints it:
-// "Error: <msg>\nFor help, use <argv0> -h\n", exit status 2.
-type UsageError struct{ Msg string }
-
-func (e *UsageError) Error() string { return e.Msg }
-
-func usage(w io.Writer, argv0, msg string) int {
-	fmt.Fprintf(w, "Error: %s\nFor help, use %s -h\n", msg, argv0)
+// usage prints a startup error as Supervisor's usage() does and returns
+// its exit status, 2.
+func usage(w io.Writer, progname, msg string) int {
+	(&config.UsageError{Msg: msg}).Report(w, progname)
 	return 2
 }
 
@@ -172,14 +169,16 @@ func runDaemon(o Options, notifyReady func(error)) int {
 		}
 		var infos []string
 		criticals := append([]string(nil), o.Criticals...)
+		// Like Supervisor's fresh ServerOptions at each restart, the uid
+		// step (and its messages) runs every time, rlimits only once.
+		crit, info, err := setUID(cfg)
+		if err != nil {
+			return usage(o.Stderr, o.Argv0, err.Error())
+		}
+		criticals = append(criticals, crit...)
+		infos = append(infos, info...)
 		if first {
-			crit, info, err := setUID(cfg)
-			if err != nil {
-				return usage(o.Stderr, o.Argv0, err.Error())
-			}
-			criticals = append(criticals, crit...)
-			infos = append(infos, info...)
-			info, err = setRlimits(cfg)
+			info, err := setRlimits(cfg)
 			if err != nil {
 				return usage(o.Stderr, o.Argv0, err.Error())
 			}

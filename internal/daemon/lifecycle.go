@@ -6,8 +6,6 @@ import (
 	"net"
 	"os"
 	"os/user"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -115,23 +113,8 @@ func setRlimits(cfg *config.Config) ([]string, error) {
 
 // clearAutoChildLogs is ServerOptions.clear_autochildlogdir.
 func clearAutoChildLogs(cfg *config.Config, log *logging.Logger) {
-	dir := cfg.Supervisord.Childlogdir
-	re, err := regexp.Compile(`^.+?---` + regexp.QuoteMeta(cfg.Supervisord.Identifier) + `-\S+\.log\.?\d{0,4}`)
-	if err != nil {
-		return
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		log.Warn("Could not clear childlog dir")
-		return
-	}
-	for _, e := range entries {
-		if re.MatchString(e.Name()) {
-			path := filepath.Join(dir, e.Name())
-			if err := os.Remove(path); err != nil {
-				log.Warn("Failed to clean up " + pyfmt.Repr(path))
-			}
-		}
+	for _, w := range config.ClearAutoChildLogDir(cfg.Supervisord.Childlogdir, cfg.Supervisord.Identifier) {
+		log.Warn(w)
 	}
 }
 

@@ -90,22 +90,65 @@ func StartPump(cfg PumpConfig) *Pump {
 	return p
 }
 
-func (p *Pump) run() {
-	buf := make([]byte, readSize)
-	defer p.finish()
-	for {
-		n, err := p.cfg.Pipe.Read(buf)
-		if n > 0 {
-			p.handle(buf[:n])
+// bufPool holds read buffers. A pump takes one only once its pipe is
+// readable, so a thousand idle children cost no buffer memory.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, readSize); return &b }}
+
+// readOnce waits until the pipe is readable (or the drain deadline passes)
+// and hands what one read returns to handle. It returns io.EOF at end of
+// file.
+func (p *Pump) readOnce(rc syscall.RawConn, nowait bool) error {
+	var rerr error
+	err := rc.Read(func(fd uintptr) bool {
+		buf := bufPool.Get().(*[]byte)
+		defer bufPool.Put(buf)
+		for {
+			n, err := syscall.Read(int(fd), *buf)
+			switch {
+			case err == syscall.EINTR:
+				continue
+			case err == syscall.EAGAIN:
+				if nowait {
+					rerr = errNothingMore
+					return true
+				}
+				return false // wait for readiness, holding no buffer
+			case err != nil:
+				rerr = err
+			case n == 0:
+				rerr = io.EOF
+			default:
+				p.handle((*buf)[:n])
+			}
+			return true
 		}
+	})
+	if err != nil {
+		return err
+	}
+	return rerr
+}
+
+var errNothingMore = errors.New("nothing more to read now")
+
+func (p *Pump) run() {
+	defer p.finish()
+	rc, err := p.cfg.Pipe.SyscallConn()
+	if err != nil {
+		return
+	}
+	for {
+		err := p.readOnce(rc, false)
 		if err == nil {
 			continue
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			if p.drainNow(buf) {
-				p.eof()
+			// Drain: what the pipe already holds, without waiting.
+			p.cfg.Pipe.SetReadDeadline(time.Time{})
+			for err = nil; err == nil; err = p.readOnce(rc, true) {
 			}
-		} else if errors.Is(err, io.EOF) {
+		}
+		if errors.Is(err, io.EOF) {
 			p.eof()
 		}
 		return
@@ -116,29 +159,6 @@ func (p *Pump) eof() {
 	if p.cfg.OnEOF != nil {
 		p.cfg.OnEOF(p.fd)
 	}
-}
-
-// drainNow reads whatever is already in the pipe without waiting, as
-// Subprocess.drain does before finish() handles an exit. It reports
-// whether it reached end of file.
-func (p *Pump) drainNow(buf []byte) (eof bool) {
-	p.cfg.Pipe.SetReadDeadline(time.Time{})
-	rc, err := p.cfg.Pipe.SyscallConn()
-	if err != nil {
-		return false
-	}
-	rc.Read(func(fd uintptr) bool {
-		for {
-			n, err := syscall.Read(int(fd), buf)
-			if n > 0 {
-				p.handle(buf[:n])
-				continue
-			}
-			eof = n == 0 && err == nil
-			return true
-		}
-	})
-	return eof
 }
 
 func (p *Pump) finish() {

@@ -47,7 +47,9 @@ func (r *Reaper) run() {
 func (r *Reaper) reapAll() (n int) {
 	for {
 		var ws syscall.WaitStatus
+		forkMu.Lock()
 		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
+		forkMu.Unlock()
 		if err == syscall.EINTR {
 			continue
 		}

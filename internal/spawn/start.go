@@ -1,11 +1,13 @@
 package spawn
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -26,16 +28,78 @@ type Spec struct {
 	Files [3]*os.File
 }
 
-// Start forks the trampoline with the child's fds in place, in its own
-// process group, with SIGKILL as its parent-death signal. It returns as
-// soon as the trampoline is executing; failures after that point (chdir,
-// setuid, exec) are reported by the child itself on its stderr with exit
-// status 127, as Supervisor's children report them.
+// forkMu keeps the reaper from collecting a child that a failed ForkExec
+// is about to reap itself: Go waits for a child whose exec failed, and an
+// exit stolen by the reaper would be logged as an unknown pid.
+var forkMu sync.Mutex
+
+// Start starts a child with the given fds, in its own process group, with
+// SIGKILL as its parent-death signal, and returns its pid once the program
+// is executing.
+//
+// The program is normally exec'd directly, Go's SysProcAttr doing the
+// setgroups/setgid/setuid and chdir between fork and exec. If any of those
+// steps (or the exec itself) fails, the spawn is repeated through the
+// trampoline, whose child has a pid and reports the failure on its stderr
+// with exit status 127, exactly as Supervisor's child does. A umask always
+// goes through the trampoline: SysProcAttr has no umask, and the daemon's
+// own umask must not change under its other goroutines.
 //
 // Start must be called from a goroutine locked to its OS thread for the
 // life of the daemon: Linux sends the parent-death signal when the forking
 // thread exits, not the process.
 func Start(s *Spec) (pid int, err error) {
+	if s.Umask < 0 {
+		if cred, ok := directCredential(s.UID); ok {
+			files := []uintptr{s.Files[0].Fd(), s.Files[1].Fd(), s.Files[2].Fd()}
+			forkMu.Lock()
+			pid, err = syscall.ForkExec(s.Filename, s.Argv, &syscall.ProcAttr{
+				Dir:   s.Dir,
+				Env:   s.Env,
+				Files: files,
+				Sys: &syscall.SysProcAttr{
+					Setpgid:    true,
+					Pdeathsig:  syscall.SIGKILL,
+					Credential: cred,
+				},
+			})
+			forkMu.Unlock()
+			if err == nil || errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.ENOMEM) {
+				return pid, err
+			}
+			// A child-side failure: do it again the way that reports it.
+		}
+	}
+	return startTrampoline(s)
+}
+
+// directCredential resolves the user for a direct spawn; ok is false when
+// the lookup itself fails and the child must report it.
+func directCredential(uid *int) (*syscall.Credential, bool) {
+	if uid == nil {
+		return nil, true
+	}
+	c := credentials(*uid)
+	switch {
+	case c == "=":
+		return nil, true
+	case strings.HasPrefix(c, "!"):
+		return nil, false
+	}
+	parts := strings.SplitN(c, ":", 3)
+	u, _ := strconv.Atoi(parts[0])
+	g, _ := strconv.Atoi(parts[1])
+	var groups []uint32
+	for _, x := range strings.Split(parts[2], ",") {
+		if n, err := strconv.Atoi(x); err == nil {
+			groups = append(groups, uint32(n))
+		}
+	}
+	return &syscall.Credential{Uid: uint32(u), Gid: uint32(g), Groups: groups}, true
+}
+
+// startTrampoline forks the trampoline with the child's fds in place.
+func startTrampoline(s *Spec) (pid int, err error) {
 	umask := "-"
 	if s.Umask >= 0 {
 		umask = strconv.FormatInt(int64(s.Umask), 8)
@@ -50,6 +114,8 @@ func Start(s *Spec) (pid int, err error) {
 	}
 	args := append([]string{argv0, trampolineFlag, strconv.Itoa(os.Getpid()), umask, s.Dir, cred, s.Filename}, s.Argv...)
 	files := []uintptr{s.Files[0].Fd(), s.Files[1].Fd(), s.Files[2].Fd()}
+	forkMu.Lock()
+	defer forkMu.Unlock()
 	return syscall.ForkExec("/proc/self/exe", args, &syscall.ProcAttr{
 		Env:   s.Env,
 		Files: files,
@@ -168,6 +234,12 @@ func trampoline(parent, umask, dir, cred, filename string, argv []string) {
 	err := syscall.Exec(filename, argv, os.Environ())
 	fail(fmt.Sprintf("couldn't exec %s: %s\n", argv[0], ErrnoName(err)))
 }
+
+// MarkInheritedCloexec marks every descriptor above 2 close-on-exec in the
+// daemon itself, once at startup: Go opens everything close-on-exec, so
+// afterwards only fds 0-2 (and those a spawn passes on purpose) can reach a
+// child, as Supervisor's closing of 3..minfds in the child ensures.
+func MarkInheritedCloexec() { closeInherited() }
 
 // closeInherited makes every descriptor above 2 close on exec, as
 // Supervisor closes 3..minfds in the child: descriptors the daemon itself

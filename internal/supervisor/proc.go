@@ -104,7 +104,7 @@ func (s *Supervisor) childLogPath(pc *config.ProcessConfig, channel, configured 
 	if configured != config.Auto {
 		return configured
 	}
-	path, err := autoChildLog(s.cfg.Supervisord.Childlogdir, pc.Name, channel, s.cfg.Supervisord.Identifier)
+	path, err := config.CreateAutoChildLog(s.cfg.Supervisord.Childlogdir, pc.Name, s.cfg.Supervisord.Identifier, channel)
 	if err != nil {
 		s.log.Error(fmt.Sprintf("cannot create AUTO log for %s %s in %s: %v", pc.Name, channel, s.cfg.Supervisord.Childlogdir, err))
 		return ""

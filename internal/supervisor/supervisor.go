@@ -14,6 +14,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -88,6 +89,9 @@ type Supervisor struct {
 	draining    int // exits waiting for their pipes to drain
 	sigchldLogs int // "received SIGCHLD" lines waiting for those exits
 
+	sigMu    sync.Mutex // guards sigQueue
+	sigQueue []syscall.Signal
+
 	inbox    chan func()
 	local    []func() // work posted by the loop to itself
 	exits    chan spawn.Exit
@@ -154,6 +158,7 @@ func (s *Supervisor) Run(ready func()) Mood {
 	// The parent-death signal of children is tied to the forking thread.
 	runtime.LockOSThread()
 	defer close(s.finished)
+	spawn.MarkInheritedCloexec()
 	for _, gc := range s.cfg.Groups {
 		s.addGroup(gc)
 	}
@@ -240,9 +245,43 @@ func (s *Supervisor) call(ctx context.Context, f func()) error {
 	}
 }
 
-// Signal delivers a signal received by the daemon (handle_signal).
+// Signal delivers a signal received by the daemon. As Supervisor's
+// SignalReceiver does, a signal already waiting to be handled is not queued
+// again, and one signal is handled per pass of the loop.
 func (s *Supervisor) Signal(sig os.Signal) {
-	s.post(func() { s.handleSignal(sig.(syscall.Signal)) })
+	ss, ok := sig.(syscall.Signal)
+	if !ok {
+		return
+	}
+	s.sigMu.Lock()
+	for _, q := range s.sigQueue {
+		if q == ss {
+			s.sigMu.Unlock()
+			return
+		}
+	}
+	s.sigQueue = append(s.sigQueue, ss)
+	first := len(s.sigQueue) == 1
+	s.sigMu.Unlock()
+	if first {
+		s.post(s.handleQueuedSignal)
+	}
+}
+
+func (s *Supervisor) handleQueuedSignal() {
+	s.sigMu.Lock()
+	if len(s.sigQueue) == 0 {
+		s.sigMu.Unlock()
+		return
+	}
+	sig := s.sigQueue[0]
+	s.sigQueue = s.sigQueue[1:]
+	more := len(s.sigQueue) > 0
+	s.sigMu.Unlock()
+	s.handleSignal(sig)
+	if more {
+		s.local = append(s.local, s.handleQueuedSignal)
+	}
 }
 
 // Mood returns SHUTDOWN_STATE unless supervisord is running normally.
