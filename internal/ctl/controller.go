@@ -274,7 +274,14 @@ func (c *Controller) inputError(err error, line int) error {
 		return errInterrupted
 	}
 	msg := ""
-	if !errors.Is(err, io.EOF) {
+	if errors.Is(err, errEOFGetpass) {
+		c.output((&PyError{Class: "EOFError", File: "/usr/lib/python3.11/getpass.py", Line: 148}).Error())
+		c.ExitStatus = exitGeneric
+		return nil
+	}
+	if errors.Is(err, errEOFReadingLine) {
+		msg = "EOF when reading a line"
+	} else if !errors.Is(err, io.EOF) {
 		msg = err.Error()
 	}
 	c.output((&PyError{Class: "EOFError", Msg: msg, File: supCtlFile, Line: line}).Error())

@@ -20,20 +20,31 @@ import (
 // newline removed. A goroutine reads ahead one line (Python's stdin buffer
 // reads ahead too) so Ctrl-C, a cancelled ctx, can end a wait.
 type plainInput struct {
-	out   *bufio.Writer
+	out    *bufio.Writer
+	stdin  *os.File // nil when not a file
+	stderr io.Writer
 	r     *bufio.Reader
 	lines chan lineResult
 	once  sync.Once
 }
+
+// errEOFReadingLine is the end of input without a terminal; Python's
+// input() then raises EOFError("EOF when reading a line").
+var errEOFReadingLine = fmt.Errorf("EOF when reading a line: %w", io.EOF)
 
 type lineResult struct {
 	line string
 	err  error
 }
 
-// NewPlainInput reads lines from r, writing prompts to out.
-func NewPlainInput(r io.Reader, out *bufio.Writer) Input {
-	return &plainInput{out: out, r: bufio.NewReader(r), lines: make(chan lineResult)}
+// NewPlainInput reads lines from r, writing prompts to out (and those of
+// getpass to stderr).
+func NewPlainInput(r io.Reader, out *bufio.Writer, stderr io.Writer) Input {
+	p := &plainInput{out: out, stderr: stderr, r: bufio.NewReader(r), lines: make(chan lineResult)}
+	if f, ok := r.(*os.File); ok {
+		p.stdin = f
+	}
+	return p
 }
 
 func (p *plainInput) reader() {
@@ -41,7 +52,7 @@ func (p *plainInput) reader() {
 		s, err := p.r.ReadString('\n')
 		if err != nil && s == "" {
 			for {
-				p.lines <- lineResult{err: io.EOF}
+				p.lines <- lineResult{err: errEOFReadingLine}
 			}
 		}
 		p.lines <- lineResult{line: strings.TrimSuffix(s, "\n")}
@@ -61,47 +72,96 @@ func (p *plainInput) ReadLine(ctx context.Context, prompt string) (string, error
 }
 
 func (p *plainInput) ReadPassword(ctx context.Context, prompt string) (string, error) {
-	return readPassword(ctx, prompt, p.out, p)
+	return readPassword(ctx, prompt, p.out, p.stdin, p.stderr, func() (string, error) {
+		p.once.Do(func() { go p.reader() })
+		select {
+		case r := <-p.lines:
+			if r.err != nil {
+				return "", io.EOF
+			}
+			return r.line, nil
+		case <-ctx.Done():
+			return "", errInterrupted
+		}
+	})
 }
 
-// readPassword is getpass.getpass: the prompt on the terminal and the
-// answer read there without echo; without a terminal, a warning and the
-// answer read from stdin.
-func readPassword(ctx context.Context, prompt string, out *bufio.Writer, fallback Input) (string, error) {
+// getpassWarning is what Python's warnings module prints when getpass
+// cannot turn echo off.
+// Python shows a warning once per place it is raised from.
+const getpassWarning = "/usr/lib/python3.11/getpass.py:91: GetPassWarning: Can not control echo on the terminal.\n" +
+	"  passwd = fallback_getpass(prompt, stream)\n"
+
+var getpassWarned sync.Once
+
+// errEOFGetpass is the end of input while getpass read a password.
+var errEOFGetpass = fmt.Errorf("getpass: %w", io.EOF)
+
+// readPassword is getpass.getpass: the prompt and the answer on the
+// controlling terminal with echo off; failing that on stdin if it is a
+// terminal; failing that a warning on stderr and the answer read from
+// stdin (readStdin) in the open.
+func readPassword(ctx context.Context, prompt string, out *bufio.Writer, stdin *os.File, stderr io.Writer, readStdin func() (string, error)) (string, error) {
 	out.Flush()
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "Warning: Password input may be echoed.")
-		return fallback.ReadLine(ctx, prompt)
+	if tty, err := os.OpenFile("/dev/tty", os.O_RDWR|syscall.O_NOCTTY, 0); err == nil {
+		defer tty.Close()
+		return readNoEcho(ctx, tty, tty, prompt)
 	}
-	defer tty.Close()
-	fd := int(tty.Fd())
-	old, err := tcget(fd)
-	if err == nil {
+	if stdin != nil && isTerminal(stdin) {
+		return readNoEcho(ctx, stdin, stderr, prompt)
+	}
+	getpassWarned.Do(func() { io.WriteString(stderr, getpassWarning) })
+	io.WriteString(stderr, "Warning: Password input may be echoed.\n"+prompt)
+	s, err := readStdin()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return "", errEOFGetpass
+		}
+		return "", err
+	}
+	io.WriteString(stderr, "\n")
+	return s, nil
+}
+
+// readNoEcho reads a line from the terminal in with echo off, the prompt
+// and the final newline written to w.
+func readNoEcho(ctx context.Context, in *os.File, w io.Writer, prompt string) (string, error) {
+	fd := int(in.Fd())
+	if old, err := tcget(fd); err == nil {
 		noecho := *old
 		noecho.Lflag &^= syscall.ECHO
 		tcset(fd, &noecho)
 		defer tcset(fd, old)
 	}
-	tty.WriteString(prompt)
-	type res struct {
-		s   string
-		err error
-	}
-	ch := make(chan res, 1)
+	io.WriteString(w, prompt)
+	ch := make(chan lineResult, 1)
 	go func() {
-		s, err := bufio.NewReader(tty).ReadString('\n')
-		ch <- res{s, err}
+		var b []byte
+		buf := make([]byte, 1)
+		for {
+			n, err := in.Read(buf)
+			if n == 1 {
+				if buf[0] == '\n' {
+					break
+				}
+				b = append(b, buf[0])
+			}
+			if err != nil {
+				if len(b) == 0 {
+					ch <- lineResult{err: io.EOF}
+					return
+				}
+				break
+			}
+		}
+		ch <- lineResult{line: string(b)}
 	}()
 	select {
 	case r := <-ch:
-		tty.WriteString("\n")
-		if r.err != nil && r.s == "" {
-			return "", io.EOF
-		}
-		return strings.TrimSuffix(r.s, "\n"), nil
+		io.WriteString(w, "\n")
+		return r.line, r.err
 	case <-ctx.Done():
-		tty.WriteString("\n")
+		io.WriteString(w, "\n")
 		return "", errInterrupted
 	}
 }
@@ -132,7 +192,7 @@ type readlineInput struct {
 	history []string
 }
 
-func newReadlineInput(stdin io.ReadCloser, stdout io.Writer, out *bufio.Writer, completer readline.AutoCompleter) (*readlineInput, error) {
+func newReadlineInput(stdin *os.File, stdout io.Writer, out *bufio.Writer, completer readline.AutoCompleter) (*readlineInput, error) {
 	rl, err := readline.NewEx(&readline.Config{
 		Stdin:                  stdin,
 		Stdout:                 stdout,
@@ -183,6 +243,9 @@ func (r *readlineInput) ReadLine(ctx context.Context, prompt string) (string, er
 	return line, nil
 }
 
+// ReadPassword reads through readline's own password mode: a second
+// reader of the terminal (getpass's /dev/tty) would race readline's for
+// the keys typed.
 func (r *readlineInput) ReadPassword(ctx context.Context, prompt string) (string, error) {
 	r.out.Flush()
 	b, err := r.rl.ReadPassword(prompt)

@@ -122,7 +122,7 @@ func run(argv0 string, args []string, s Streams) int {
 	c := NewController(opts, s.Stdout, s.Stderr, nil, nil)
 	defer c.Close()
 	if len(opts.Args) > 0 {
-		c.Input = NewPlainInput(s.Stdin, c.Stdout)
+		c.Input = NewPlainInput(s.Stdin, c.Stdout, s.Stderr)
 		_, err := c.OneCmd(interrupts.Next(), strings.Join(opts.Args, " "))
 		if errors.Is(err, errInterrupted) {
 			// Python dies of the KeyboardInterrupt: killed by SIGINT.
@@ -147,7 +147,7 @@ func run(argv0 string, args []string, s Streams) int {
 		}
 	}
 	if c.Input == nil {
-		c.Input = NewPlainInput(s.Stdin, c.Stdout)
+		c.Input = NewPlainInput(s.Stdin, c.Stdout, s.Stderr)
 		var loaded []string
 		if opts.HistoryFile != "" {
 			loaded = readHistoryFile(opts.HistoryFile)
