@@ -23,9 +23,9 @@ type plainInput struct {
 	out    *bufio.Writer
 	stdin  *os.File // nil when not a file
 	stderr io.Writer
-	r     *bufio.Reader
-	lines chan lineResult
-	once  sync.Once
+	r      *bufio.Reader
+	lines  chan lineResult
+	once   sync.Once
 }
 
 // errEOFReadingLine is the end of input without a terminal; Python's
