@@ -12,21 +12,14 @@ import (
 // interactive shell would complete for that action, asking the server
 // named by the options for process and group names.
 func completeCommandLine(argv0 string, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	pairs, rest, err := getopt(args)
+	_, rest, err := getopt(args)
 	if err != nil {
 		// A trailing option waits for its value (a file for -c).
 		return nil, cobra.ShellCompDirectiveDefault
 	}
 	if len(rest) == 0 && strings.HasPrefix(toComplete, "-") {
-		var out []cobra.Completion
-		for _, o := range cliOptions {
-			if o.long != "" && strings.HasPrefix("--"+o.long, toComplete) {
-				out = append(out, "--"+o.long)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
+		return nil, cobra.ShellCompDirectiveNoFileComp // cobra completes the option names
 	}
-	_ = pairs
 	opts, err := ParseArgs(argv0, args, Environ(), "")
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp

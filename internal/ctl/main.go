@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -110,8 +111,12 @@ func run(argv0 string, args []string, s Streams) int {
 	}
 
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
-	defer signal.Stop(sigs)
+	// Python leaves an ignored SIGINT ignored (a background job's): so do
+	// we, rather than let Notify take it over.
+	if !signal.Ignored(os.Interrupt) {
+		signal.Notify(sigs, os.Interrupt)
+		defer signal.Stop(sigs)
+	}
 	interrupts := NewInterrupts(context.Background())
 	go func() {
 		for range sigs {
@@ -129,6 +134,8 @@ func run(argv0 string, args []string, s Streams) int {
 			c.flush()
 			signal.Reset(os.Interrupt)
 			syscall.Kill(os.Getpid(), syscall.SIGINT)
+			// The signal is delivered asynchronously; wait for it.
+			time.Sleep(time.Second)
 			return 130
 		}
 		return c.ExitStatus

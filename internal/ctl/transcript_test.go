@@ -195,7 +195,7 @@ func runScenario(t *testing.T, sc *scenario, supervisord, ctlBin string) string 
 }
 
 type runner struct {
-	t           *testing.T
+	t           testing.TB
 	dir, conf   string
 	ctl         string
 	supervisord string
@@ -407,7 +407,7 @@ type daemonProc struct {
 
 // startDaemon runs supervisord -n on conf and waits until it answers on
 // the config's [supervisorctl] serverurl.
-func startDaemon(t *testing.T, supervisord, conf string) *daemonProc {
+func startDaemon(t testing.TB, supervisord, conf string) *daemonProc {
 	t.Helper()
 	d := &daemonProc{done: make(chan struct{})}
 	d.cmd = exec.Command(supervisord, "-n", "-c", conf)
@@ -466,7 +466,7 @@ func startDaemon(t *testing.T, supervisord, conf string) *daemonProc {
 	}
 }
 
-func (d *daemonProc) waitExit(t *testing.T, timeout time.Duration) {
+func (d *daemonProc) waitExit(t testing.TB, timeout time.Duration) {
 	select {
 	case <-d.done:
 	case <-time.After(timeout):
@@ -474,7 +474,7 @@ func (d *daemonProc) waitExit(t *testing.T, timeout time.Duration) {
 	}
 }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
