@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -231,7 +232,7 @@ func (c *Controller) OneCmd(ctx context.Context, line string) (stop bool, err er
 		c.ExitStatus = exitGeneric
 		return false, nil
 	}
-	stop, err = cmd.run(c, ctx, arg)
+	stop, err = c.runGuarded(cmd, ctx, arg)
 	if err == nil || errors.Is(err, errInterrupted) {
 		return stop, err
 	}
@@ -256,7 +257,7 @@ func (c *Controller) OneCmd(ctx context.Context, line string) (stop bool, err er
 		// The reference runs the command a second time here (its
 		// exception handler falls through), and shows that attempt's
 		// result too.
-		stop, err = cmd.run(c, ctx, arg)
+		stop, err = c.runGuarded(cmd, ctx, arg)
 		if err == nil || errors.Is(err, errInterrupted) {
 			return stop, err
 		}
@@ -264,6 +265,18 @@ func (c *Controller) OneCmd(ctx context.Context, line string) (stop bool, err er
 	c.output(asPyException(err).Error())
 	c.ExitStatus = exitGeneric
 	return false, nil
+}
+
+// runGuarded runs a command; a panic (a bug of ours, whatever the server
+// answered) is reported like any uncaught exception instead of killing
+// the shell.
+func (c *Controller) runGuarded(cmd *command, ctx context.Context, arg string) (stop bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			stop, err = false, &PyError{Class: "RuntimeError", Msg: fmt.Sprintf("supervisorctl internal error: %v", r), File: supCtlFile, Line: 0}
+		}
+	}()
+	return cmd.run(c, ctx, arg)
 }
 
 // inputError turns the end of input while supervisorctl asked something
