@@ -51,6 +51,8 @@ type Controller struct {
 	Stderr io.Writer
 	// rawStdout is what Stdout buffers, for the streams of tail -f and fg.
 	rawStdout io.Writer
+	// StdoutTTY: stdout is a terminal (Python then flushes each line).
+	StdoutTTY bool
 	Input     Input
 	Dial      Dialer
 	// ExitStatus is the status a one-shot command exits with.

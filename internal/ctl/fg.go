@@ -74,7 +74,7 @@ func doFg(c *Controller, ctx context.Context, arg string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.follow(sctx, "/logtail/"+name+"/"+ch, &mu)
+			c.follow(sctx, "/logtail/"+name+"/"+ch, &mu, false)
 		}()
 	}
 	defer func() {

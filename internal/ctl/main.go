@@ -1,7 +1,7 @@
 package ctl
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -125,6 +125,7 @@ func run(argv0 string, args []string, s Streams) int {
 	}()
 
 	c := NewController(opts, s.Stdout, s.Stderr, nil, nil)
+	c.StdoutTTY = isTerminalWriter(s.Stdout)
 	defer c.Close()
 	if len(opts.Args) > 0 {
 		c.Input = NewPlainInput(s.Stdin, c.Stdout, s.Stderr)
@@ -176,18 +177,25 @@ func isTerminalWriter(w io.Writer) bool {
 	return false
 }
 
-// readHistoryFile reads a history file's lines.
+// readHistoryFile is GNU readline's read_history: one entry per line
+// ended by a newline (a "\r" before it is dropped), empty lines skipped,
+// and an unterminated last line ignored.
 func readHistoryFile(path string) []string {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
 	var lines []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<24)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
+	for {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return lines
+		}
+		line := data[:i]
+		data = data[i+1:]
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) > 0 {
+			lines = append(lines, string(line))
+		}
 	}
-	return lines
 }

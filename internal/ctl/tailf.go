@@ -13,9 +13,14 @@ import (
 // does not change.
 func (c *Controller) tailf(ctx context.Context, path string) error {
 	c.output("==> Press Ctrl-C to exit <==")
-	c.flush()
+	// Python's stdout is line-buffered on a terminal and block-buffered
+	// otherwise, where the line waits for the first data (which flushes
+	// it) or the exit: after an error on stderr.
+	if c.StdoutTTY {
+		c.flush()
+	}
 	var mu sync.Mutex
-	c.follow(ctx, path, &mu)
+	c.follow(ctx, path, &mu, true)
 	if ctx.Err() != nil {
 		c.output("")
 	}
@@ -23,8 +28,9 @@ func (c *Controller) tailf(ctx context.Context, path string) error {
 }
 
 // follow copies one stream to stdout, holding mu for each write, until
-// it ends or ctx is done.
-func (c *Controller) follow(ctx context.Context, path string, mu *sync.Mutex) {
+// it ends or ctx is done. With flush, what Stdout holds is written before
+// the first data; without, the caller owns Stdout and flushed it.
+func (c *Controller) follow(ctx context.Context, path string, mu *sync.Mutex, flush bool) {
 	url := c.Opts.ServerURL + path
 	cl, err := c.supervisor()
 	if err != nil {
@@ -46,6 +52,9 @@ func (c *Controller) follow(ctx context.Context, path string, mu *sync.Mutex) {
 		n, err := body.Read(buf)
 		if n > 0 {
 			mu.Lock()
+			if flush {
+				c.Stdout.Flush()
+			}
 			_, werr := c.rawStdout.Write(buf[:n])
 			mu.Unlock()
 			if werr != nil {
