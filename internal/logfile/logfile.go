@@ -118,14 +118,8 @@ func exists(path string) bool {
 // NO_FILE (a process log of None), anything else "NO_FILE: <noneText>"
 // (the main log's "syslog").
 func ReadText(path, noneText string, offset, length int64) (string, error) {
-	if path == "" {
-		if noneText == "" {
-			return "", faults.Bare(faults.NoFile)
-		}
-		return "", faults.New(faults.NoFile, noneText)
-	}
-	if !exists(path) {
-		return "", faults.New(faults.NoFile, path)
+	if err := NoFile(path, noneText); err != nil {
+		return "", err
 	}
 	data, err := Read(path, offset, length)
 	if err != nil {
@@ -133,6 +127,25 @@ func ReadText(path, noneText string, offset, length int64) (string, error) {
 	}
 	return Text(data), nil
 }
+
+// NoFile is the check readLog and readProcessStdoutLog make before
+// reading: NO_FILE when there is no log or it does not exist, else nil.
+// See ReadText for noneText.
+func NoFile(path, noneText string) error {
+	if path == "" {
+		if noneText == "" {
+			return faults.Bare(faults.NoFile)
+		}
+		return faults.New(faults.NoFile, noneText)
+	}
+	if !exists(path) {
+		return faults.New(faults.NoFile, path)
+	}
+	return nil
+}
+
+// Exists is os.path.exists: false for any stat error.
+func Exists(path string) bool { return path != "" && exists(path) }
 
 // Text converts log bytes to the text an answer carries. Supervisor
 // decodes them as strict UTF-8 and fails the whole call (HTTP 500) when a

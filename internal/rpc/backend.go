@@ -54,6 +54,11 @@ type Backend interface {
 	StopProcessGroup(ctx context.Context, name string, wait bool) ([]Result, error)
 	StopAllProcesses(ctx context.Context, wait bool) ([]Result, error)
 	// SignalProcess takes the signal as the client sent it ("HUP", "1").
+	// As in Supervisor, the name is resolved first (BAD_NAME), then the
+	// signal parsed (BAD_SIGNAL, also for a group's processes, before their
+	// state is looked at), then the state checked (NOT_RUNNING): the RPC
+	// layer relies on that order to reproduce Python's errors for a signal
+	// argument that is not a string.
 	SignalProcess(name, signal string) (results []Result, isGroup bool, err error)
 	SignalProcessGroup(name, signal string) ([]Result, error)
 	SignalAllProcesses(signal string) ([]Result, error)
@@ -67,11 +72,14 @@ type Backend interface {
 	AllConfigInfo() []ConfigEntry
 
 	// ProcessLogfile is the path of a process's "stdout" or "stderr" log,
-	// "" when it has none. Unknown names give BAD_NAME.
+	// "" when it has none. Unknown names give BAD_NAME. (The RPC layer
+	// answers group specs such as "g:*" itself.)
 	ProcessLogfile(name, channel string) (string, error)
 	ClearProcessLogs(name string) error
 	ClearAllProcessLogs() []Result
 	SendProcessStdin(name string, data []byte) error
+	// SendRemoteCommEvent gets the texts the REMOTE_COMMUNICATION payload
+	// shows ("type:<typ>\n<data>"): str() of what the client sent.
 	SendRemoteCommEvent(typ, data string) error
 }
 

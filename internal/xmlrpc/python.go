@@ -311,6 +311,9 @@ type ErrPyValue struct{ Msg string }
 
 func (e *ErrPyValue) Error() string { return e.Msg }
 
+// maxStrDigits is sys.int_info.default_max_str_digits.
+const maxStrDigits = 4300
+
 // ParsePyInt is Python's int(s) for a str: surrounding whitespace, a sign,
 // decimal digits (any Unicode decimal digit) with single underscores
 // between them.
@@ -344,6 +347,11 @@ func ParsePyInt(s string) (*big.Int, error) {
 	}
 	if prevUnderscore {
 		return nil, bad
+	}
+	// Python 3.11 refuses to convert more than 4300 digits (CVE-2020-10735),
+	// which also keeps the quadratic conversion cheap.
+	if digits.Len() > maxStrDigits {
+		return nil, &ErrPyValue{Msg: fmt.Sprintf("Exceeds the limit (%d digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", maxStrDigits, digits.Len())}
 	}
 	n, ok := new(big.Int).SetString(digits.String(), 10)
 	if !ok {

@@ -3,6 +3,7 @@ package xmlrpc
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"regexp"
 	"strings"
@@ -178,6 +179,7 @@ func pyIntOfText(el *element) (Value, error) {
 // buildDict is dict([(k.text or "", v.text) for k, v in x]).
 func buildDict(members []*node) (Value, error) {
 	var ms []Member
+	index := map[string]int{} // canonical key -> position in ms
 	for _, m := range members {
 		if len(m.children) != 2 {
 			return Value{}, fmt.Errorf("a struct member needs 2 elements, not %d", len(m.children))
@@ -190,53 +192,43 @@ func buildDict(members []*node) (Value, error) {
 			return Value{}, fmt.Errorf("unhashable type: '%s'", TypeName(key))
 		}
 		val := m.children[1].text
-		replaced := false
-		for i := range ms {
-			if pyKeyEqual(ms[i].Key, key) {
-				ms[i].Value = val
-				replaced = true
-				break
+		ck, ok := canonicalKey(key)
+		if ok {
+			if i, dup := index[ck]; dup {
+				ms[i].Value = val // Python keeps the first key and the last value
+				continue
 			}
+			index[ck] = len(ms)
 		}
-		if !replaced {
-			ms = append(ms, Member{Key: key, Value: val})
-		}
+		ms = append(ms, Member{Key: key, Value: val})
 	}
 	return NewStruct(ms...), nil
 }
 
-// pyKeyEqual is == between two hashable dict keys (1 == 1.0 == True).
-func pyKeyEqual(a, b Value) bool {
-	num := func(v Value) (*big.Float, bool) {
-		switch v.kind {
-		case Int, Bool:
-			return new(big.Float).SetInt(v.BigInt()), true
-		case Double:
-			if v.f != v.f { // NaN equals nothing
-				return nil, false
-			}
-			return big.NewFloat(v.f), true
-		}
-		return nil, false
-	}
-	if x, ok := num(a); ok {
-		if y, ok := num(b); ok {
-			return x.Cmp(y) == 0
-		}
-		return false
-	}
-	if a.kind != b.kind {
-		return false
-	}
-	switch a.kind {
+// canonicalKey gives equal dict keys (Python's ==, where 1 == 1.0 ==
+// True) the same text; NaN equals nothing and has none.
+func canonicalKey(v Value) (string, bool) {
+	switch v.kind {
 	case String:
-		return a.s == b.s
+		return "s" + v.s, true
+	case Int, Bool:
+		return "n" + v.BigInt().String(), true
+	case Double:
+		f := v.f
+		switch {
+		case f != f:
+			return "", false
+		case f == math.Trunc(f) && !math.IsInf(f, 0):
+			n, _ := big.NewFloat(f).Int(nil)
+			return "n" + n.String(), true
+		}
+		return "f" + FloatRepr(f), true
 	case DateTime:
-		return a.t.Equal(b.t)
+		return "d" + v.t.Format(time.RFC3339), true
 	case Nil:
-		return true
+		return "0", true
 	}
-	return false
+	return "", false
 }
 
 // decodeBase64Text is as_string(decodebytes(as_bytes(text))): binascii's
@@ -252,6 +244,11 @@ func decodeBase64Text(text string) (Value, error) {
 	}
 	return NewString(string(out)), nil
 }
+
+// DecodeBytes is Python's base64.decodebytes (binascii.a2b_base64 in its
+// lenient mode): characters outside the alphabet are skipped and the data
+// ends at complete padding; a wrong length is an error.
+func DecodeBytes(in []byte) ([]byte, error) { return a2bBase64(in) }
 
 func a2bBase64(in []byte) ([]byte, error) {
 	var out []byte

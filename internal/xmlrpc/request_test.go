@@ -40,6 +40,8 @@ var requestCases = []struct {
 	{"i8 is a string", call("<i8>5</i8>"), true, "supervisor.addProcessGroup", "('5',)"},
 	{"underscores", call("<int>1_000</int>"), true, "supervisor.addProcessGroup", "(1000,)"},
 	{"big int", call("<int>99999999999999999999999</int>"), true, "supervisor.addProcessGroup", "(99999999999999999999999,)"},
+	{"4300 digits", call("<int>" + strings.Repeat("7", 4300) + "</int>"), true, "supervisor.addProcessGroup", "(" + strings.Repeat("7", 4300) + ",)"},
+	{"4301 digits", call("<int>" + strings.Repeat("7", 4301) + "</int>"), false, "", ""},
 	{"unicode digits", call("<int>\u0661\u0662</int>"), true, "supervisor.addProcessGroup", "(12,)"},
 	{"plus sign", call("<int>+0012</int>"), true, "supervisor.addProcessGroup", "(12,)"},
 	{"empty int", call("<int></int>"), false, "", ""},

@@ -183,6 +183,7 @@ func decodeRespValue(el *element, depth int) (Value, error) {
 		return NewArray(items...), nil
 	case "struct":
 		var ms []Member
+		index := map[string]int{}
 		for _, m := range c.children {
 			if localName(m.tag) != "member" {
 				continue
@@ -205,16 +206,12 @@ func decodeRespValue(el *element, depth int) (Value, error) {
 			if name == nil || val == nil {
 				return Value{}, &ResponseError{Msg: "struct member without name or value"}
 			}
-			replaced := false
-			for i := range ms {
-				if ms[i].Key.s == *name {
-					ms[i].Value = *val
-					replaced = true
-				}
+			if i, dup := index[*name]; dup {
+				ms[i].Value = *val
+				continue
 			}
-			if !replaced {
-				ms = append(ms, M(*name, *val))
-			}
+			index[*name] = len(ms)
+			ms = append(ms, M(*name, *val))
 		}
 		return NewStruct(ms...), nil
 	default:

@@ -52,7 +52,11 @@ type xmlParser struct {
 	// as in expat) and budget bounds the work of all expansions together.
 	expanding map[string]bool
 	budget    int
+	nsDecls   int
 }
+
+// maxNSDecls bounds the namespace declarations of a document.
+const maxNSDecls = 1024
 
 type entityDef struct {
 	value   string
@@ -556,6 +560,7 @@ func (p *xmlParser) element(ns []nsScope) (*element, error) {
 	}
 	type attr struct{ name, value string }
 	var attrs []attr
+	seen := map[string]bool{}
 	for {
 		hadSpace := p.skipSpace()
 		if p.eof() {
@@ -581,15 +586,20 @@ func (p *xmlParser) element(ns []nsScope) (*element, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range attrs {
-			if a.name == an {
-				return nil, p.fail("duplicate attribute")
-			}
+		if seen[an] {
+			return nil, p.fail("duplicate attribute")
 		}
+		seen[an] = true
 		attrs = append(attrs, attr{an, av})
 	}
-	// Namespace declarations first, then resolve names.
+	// Namespace declarations first, then resolve names. Their number is
+	// bounded so that resolving names stays cheap.
 	for _, a := range attrs {
+		if a.name == "xmlns" || strings.HasPrefix(a.name, "xmlns:") {
+			if p.nsDecls++; p.nsDecls > maxNSDecls {
+				return nil, p.fail("too many namespace declarations")
+			}
+		}
 		switch {
 		case a.name == "xmlns":
 			ns = append(ns, nsScope{"", a.value})
