@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/user"
 	"path/filepath"
-	"reflect"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/gosupervisor/gosupervisor/internal/sample"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -21,11 +22,17 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // files (written into a fresh temp dir, "$TMP" replaced by its path) and
 // these special members:
 //
-//	args    the command line, one argument per line (default: -c supervisord.conf)
+//	args    the command line, one argument per line (default: -c supervisord.conf;
+//	        a line "" is an empty argument)
 //	env     extra environment variables, one KEY=value per line
 //	argv0   supervisord's argv[0] (default /usr/bin/supervisord)
 //	cwd     the working directory (default $TMP)
-//	requires  paths that must exist on this machine, else the case is skipped
+//	sample  write internal/sample's config as supervisord.conf (and make run/log)
+//	mode    "ctl" to load the file as supervisorctl does (LoadCtl) instead;
+//	        "diff" to load a.conf as the active config and b.conf as the new one
+//	        and compare them (Diff)
+//	requires  what must exist on this machine, else the case is skipped: paths,
+//	        user:NAME, group:NAME (the goldens hold Debian's ids)
 //	nodiff  why the reference is not expected to agree (the difference is in docs/compat.md)
 //	want    the expected dump (or {"error": ...}) as JSON, paths masked as $TMP
 //
@@ -105,7 +112,7 @@ func (a *txtar) set(name, data string) {
 	a.files = append(a.files, txtarFile{name, data})
 }
 
-var specialMembers = map[string]bool{"args": true, "env": true, "argv0": true, "nodiff": true, "want": true, "requires": true, "cwd": true}
+var specialMembers = map[string]bool{"args": true, "env": true, "argv0": true, "nodiff": true, "want": true, "requires": true, "cwd": true, "mode": true, "sample": true}
 
 type corpusCase struct {
 	name string
@@ -123,13 +130,24 @@ type refJob struct {
 	Env      []string `json:"env"`
 	Hostname string   `json:"hostname"`
 	UID      int      `json:"uid"`
+	Ctl      bool     `json:"ctl"`
+	Diff     bool     `json:"diff"`
 }
 
 func (c *corpusCase) skipUnlessRequired(t *testing.T) {
 	t.Helper()
 	v, _ := c.ar.get("requires")
 	for _, p := range lines(v) {
-		if _, err := os.Stat(p); err != nil {
+		var err error
+		switch {
+		case strings.HasPrefix(p, "user:"):
+			_, err = user.Lookup(p[5:])
+		case strings.HasPrefix(p, "group:"):
+			_, err = user.LookupGroup(p[6:])
+		default:
+			_, err = os.Stat(p)
+		}
+		if err != nil {
 			t.Skipf("needs %s: %v", p, err)
 		}
 	}
@@ -189,6 +207,12 @@ func loadCorpus(t *testing.T) []*corpusCase {
 				t.Fatal(err)
 			}
 		}
+		if _, ok := c.ar.get("sample"); ok {
+			os.MkdirAll(filepath.Join(c.dir, "run", "log"), 0o755)
+			if err := os.WriteFile(filepath.Join(c.dir, "supervisord.conf"), []byte(sample.Config), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		c.job = refJob{
 			Argv0:    "/usr/bin/supervisord",
 			Args:     []string{"-c", "supervisord.conf"},
@@ -199,11 +223,18 @@ func loadCorpus(t *testing.T) []*corpusCase {
 		if v, ok := c.ar.get("args"); ok {
 			c.job.Args = []string{}
 			for _, l := range lines(sub(v)) {
+				if l == `""` {
+					l = "" // an empty argument
+				}
 				c.job.Args = append(c.job.Args, l)
 			}
 		}
 		if v, ok := c.ar.get("env"); ok {
 			c.job.Env = append(c.job.Env, lines(sub(v))...)
+		}
+		if v, ok := c.ar.get("mode"); ok {
+			c.job.Ctl = strings.TrimSpace(v) == "ctl"
+			c.job.Diff = strings.TrimSpace(v) == "diff"
 		}
 		if v, ok := c.ar.get("cwd"); ok {
 			c.job.Cwd = strings.TrimSpace(sub(v))
@@ -218,8 +249,15 @@ func loadCorpus(t *testing.T) []*corpusCase {
 
 // goRun is what our side gives for a job, in refdump.py's shape.
 func goRun(j refJob) map[string]any {
+	if j.Ctl {
+		return goRunCtl(j)
+	}
+	if j.Diff {
+		return goRunDiff(j)
+	}
 	hostname = func() (string, error) { return j.Hostname, nil }
-	defer func() { hostname = os.Hostname }()
+	getwd = func() (string, error) { return j.Cwd, nil }
+	defer func() { hostname, getwd = os.Hostname, os.Getwd }()
 	opts, err := ParseServerArgs(j.Argv0, j.Args, j.Env)
 	if err != nil {
 		return map[string]any{"error": err.Error()}
@@ -245,6 +283,89 @@ func goRun(j refJob) map[string]any {
 		res["pywarnings"] = []any{"Supervisord is running as root and it is searching for its configuration file in default locations (including its current working directory); you probably want to specify a \"-c\" argument specifying an absolute path to a configuration file for improved security."}
 	}
 	return res
+}
+
+// goRunDiff is Diff between a.conf as supervisord would have added it
+// and b.conf, in refdump.py's shape.
+func goRunDiff(j refJob) map[string]any {
+	var cfgs []*Config
+	for _, name := range []string{"a.conf", "b.conf"} {
+		opts, err := ParseServerArgs(j.Argv0, []string{"-c", name}, j.Env)
+		if err != nil {
+			return map[string]any{"error": err.Error()}
+		}
+		opts.Cwd = j.Cwd
+		cfg, err := LoadServer(opts)
+		if err != nil {
+			return map[string]any{"error": err.Error()}
+		}
+		cfgs = append(cfgs, cfg)
+	}
+	var active []*GroupConfig
+	seen := map[string]bool{}
+	for _, g := range cfgs[0].Groups {
+		if seen[g.Name] {
+			continue
+		}
+		seen[g.Name] = true
+		for _, p := range g.Processes {
+			for _, l := range []*LogConfig{&p.Stdout, &p.Stderr} {
+				if l.Logfile == Auto {
+					ch := "stdout"
+					if l == &p.Stderr {
+						ch = "stderr"
+					}
+					l.Logfile = AutoChildLogName(pyJoin(j.Cwd, cfgs[0].Supervisord.Childlogdir), p.Name, cfgs[0].Supervisord.Identifier, ch)
+				}
+			}
+		}
+		active = append(active, g)
+	}
+	added, changed, removed := Diff(active, cfgs[1])
+	names := func(gs []*GroupConfig) []any {
+		out := []any{}
+		for _, g := range gs {
+			out = append(out, g.Name)
+		}
+		return out
+	}
+	return map[string]any{"added": names(added), "changed": names(changed), "removed": names(removed)}
+}
+
+// goRunCtl is LoadCtl on the -c of a job, in refdump.py's shape.
+func goRunCtl(j refJob) map[string]any {
+	path := ""
+	if len(j.Args) >= 2 && j.Args[0] == "-c" {
+		path = j.Args[1]
+	}
+	c, err := LoadCtl(path, j.Argv0, j.Env, j.Cwd)
+	if err != nil {
+		if pe, ok := err.(*CtlParseError); ok {
+			return map[string]any{"exception": pe.Type + ": " + pe.Msg}
+		}
+		return map[string]any{"error": err.Error()}
+	}
+	var configfile, user, pass, hist any
+	if c.ConfigFile != "" {
+		configfile = c.ConfigFile
+	}
+	if c.Username != nil {
+		user = *c.Username
+	}
+	if c.Password != nil {
+		pass = *c.Password
+	}
+	if c.HistoryFile != "" {
+		hist = c.HistoryFile
+	}
+	plugins := []any{}
+	for _, p := range c.Plugins {
+		plugins = append(plugins, p.Name)
+	}
+	return map[string]any{
+		"configfile": configfile, "serverurl": c.ServerURL, "username": user, "password": pass,
+		"prompt": c.Prompt, "history_file": hist, "plugins": plugins,
+	}
 }
 
 // normalize turns a result into canonical JSON with the temp dir masked.
@@ -297,7 +418,9 @@ func runReference(t *testing.T, python string, jobs []refJob) []any {
 	}
 	cmd := exec.Command(python, script)
 	cmd.Dir = t.TempDir()
-	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8"}
+	// A fixed hash seed: where Supervisor's result depends on set order,
+	// every run sees the same one.
+	cmd.Env = []string{"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "PYTHONHASHSEED=0"}
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -381,6 +504,3 @@ func TestReferenceCorpus(t *testing.T) {
 	}
 	t.Logf("%d of %d cases equal to the reference", same, len(cases))
 }
-
-var _ = reflect.DeepEqual
-var _ = sort.Strings

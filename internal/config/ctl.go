@@ -1,9 +1,5 @@
 package config
 
-import (
-	"os"
-)
-
 // CtlConfig is what supervisorctl takes from a config file's
 // [supervisorctl] section (options.ClientOptions.read_config). It never
 // looks at the server sections: credentials come from here or the command
@@ -48,7 +44,7 @@ const DefaultServerURL = "http://localhost:9001"
 func LoadCtl(path, progname string, env []string, cwd string) (*CtlConfig, error) {
 	if cwd == "" {
 		var err error
-		if cwd, err = os.Getwd(); err != nil {
+		if cwd, err = getwd(); err != nil {
 			return nil, &UsageError{err.Error()}
 		}
 	}
@@ -66,11 +62,15 @@ func LoadCtl(path, progname string, env []string, cwd string) (*CtlConfig, error
 		}
 	}
 	out.ConfigFile = path
-	here := pyDirname(pe.normalizePath(path))
+	np, err := pe.normalizePath(path)
+	if err != nil {
+		return nil, &UsageError{err.Error()}
+	}
+	here := pyDirname(np)
 	if !pe.exists(path) {
 		return nil, usageErr("could not find config file %s", path)
 	}
-	data, err := os.ReadFile(pe.fsPath(path))
+	data, err := readFile(pe.fsPath(path))
 	if err != nil {
 		return nil, usageErr("could not read config file %s", path)
 	}
@@ -100,7 +100,11 @@ func LoadCtl(path, progname string, env []string, cwd string) (*CtlConfig, error
 		return nil, &UsageError{err.Error()}
 	}
 	if len(url) >= 7 && url[:7] == "unix://" {
-		url = "unix://" + pe.normalizePath(url[7:])
+		np, err := pe.normalizePath(url[7:])
+		if err != nil {
+			return nil, &UsageError{err.Error()}
+		}
+		url = "unix://" + np
 	}
 	out.ServerURL = url
 	if out.Prompt, _, err = get("prompt", sp("supervisor"), false); err != nil {
@@ -123,7 +127,9 @@ func LoadCtl(path, progname string, env []string, cwd string) (*CtlConfig, error
 		return nil, &UsageError{err.Error()}
 	}
 	if ok && hf != "" {
-		out.HistoryFile = pe.normalizePath(hf)
+		if out.HistoryFile, err = pe.normalizePath(hf); err != nil {
+			return nil, &UsageError{err.Error()}
+		}
 	}
 	if out.Plugins, err = l.plugins("supervisor.ctl_factory", "ctlplugin:"); err != nil {
 		return nil, &UsageError{err.Error()}

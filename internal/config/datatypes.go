@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"math/big"
 	"os/user"
@@ -109,7 +108,7 @@ func dictOfKeyValuePairs(arg string) (*keyValueList, error) {
 	return d, nil
 }
 
-// LogfileName is the result of datatypes.logfile_name.
+// logfileValue is the result of datatypes.logfile_name.
 type logfileValue struct {
 	none, auto, syslog bool
 	path               string
@@ -131,7 +130,10 @@ func (pe *pathEnv) logfileName(val string) (logfileValue, error) {
 
 // existingDirpath is datatypes.existing_dirpath.
 func (pe *pathEnv) existingDirpath(v string) (string, error) {
-	nv := pe.expanduser(v)
+	nv, err := pe.expanduser(v)
+	if err != nil {
+		return "", err
+	}
 	dir := pyDirname(nv)
 	if dir == "" || pe.isDir(dir) {
 		return nv, nil
@@ -141,7 +143,10 @@ func (pe *pathEnv) existingDirpath(v string) (string, error) {
 
 // existingDirectory is datatypes.existing_directory.
 func (pe *pathEnv) existingDirectory(v string) (string, error) {
-	nv := pe.expanduser(v)
+	nv, err := pe.expanduser(v)
+	if err != nil {
+		return "", err
+	}
 	if pe.isDir(nv) {
 		return nv, nil
 	}
@@ -327,6 +332,9 @@ func NameToUID(name string) (int, error) {
 		}
 		return 0, fmt.Errorf("Invalid user id %s", name)
 	}
+	if strings.Contains(name, "\x00") {
+		return 0, errNullByte
+	}
 	u, err := user.Lookup(name)
 	if err != nil || name == "" {
 		return 0, fmt.Errorf("Invalid user name %s", name)
@@ -347,6 +355,9 @@ func nameToGID(name string) (int, error) {
 			}
 		}
 		return 0, fmt.Errorf("Invalid group id %s", name)
+	}
+	if strings.Contains(name, "\x00") {
+		return 0, errNullByte
 	}
 	g, err := user.LookupGroup(name)
 	if err != nil || name == "" {
@@ -443,5 +454,3 @@ func ProfileOptions(value string) (sortOptions []string, callers bool) {
 	}
 	return sortOptions, callers
 }
-
-var errNoValue = errors.New("no value")

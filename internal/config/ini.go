@@ -12,6 +12,9 @@ import (
 // Files are decoded as Python decodes them (UTF-8, universal newlines), and
 // every rule of RawConfigParser._read is kept, including its error texts.
 
+// readFile reads a config file; the fuzz test confines it to its temp dir.
+var readFile = os.ReadFile
+
 // iniSection is one section: its keys in insertion order.
 type iniSection struct {
 	name string
@@ -109,7 +112,7 @@ func (p *iniParser) readMain(data []byte, source string) error {
 // readInclude is UnhosedConfigParser.read(filename): a file that cannot be
 // opened is silently skipped; the sections it creates remember it.
 func (p *iniParser) readInclude(path, filename string) error {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		return nil
 	}

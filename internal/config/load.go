@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -72,7 +72,7 @@ func (l *loader) readConfig() error {
 	if !l.pe.exists(fp) {
 		return plainError("could not find config file %s", fp)
 	}
-	data, err := os.ReadFile(l.pe.fsPath(fp))
+	data, err := readFile(l.pe.fsPath(fp))
 	if err != nil {
 		return plainError("could not read config file %s", fp)
 	}
@@ -97,7 +97,10 @@ func (l *loader) readConfig() error {
 		base := pyDirname(l.pe.abspath(fp))
 		for _, pattern := range strings.FieldsFunc(files, pyIsSpace) {
 			pattern = pyJoin(base, pattern)
-			filenames := l.pe.glob(pattern)
+			filenames, err := l.pe.glob(pattern)
+			if err != nil {
+				return err
+			}
 			if len(filenames) == 0 {
 				l.warnings = append(l.warnings, `No file matches via include "`+pattern+`"`)
 				continue
@@ -145,6 +148,21 @@ func (l *loader) readConfig() error {
 		return err
 	}
 	l.cfg.Servers = servers
+	for _, section := range l.p.sectionNames() {
+		if !strings.HasPrefix(section, "ctlplugin:") {
+			continue
+		}
+		pc := PluginConfig{Name: strings.SplitN(section, ":", 2)[1], Params: map[string]string{}}
+		for _, k := range l.p.options(section) {
+			v, _ := l.p.get(section, k)
+			if k == "supervisor.ctl_factory" {
+				pc.Factory = v
+			} else {
+				pc.Params[k] = v
+			}
+		}
+		l.cfg.CtlPlugins = append(l.cfg.CtlPlugins, pc)
+	}
 	return nil
 }
 
@@ -274,19 +292,102 @@ func (l *loader) supervisordSection(expansions *mapping) error {
 // entryPoint is what pkg_resources.EntryPoint.parse("x=" + spec) accepts.
 var entryPoint = regexp.MustCompile(strings.ReplaceAll(`^\s*(.+?)\s*=\s*([\p{L}\p{N}_.]+)\s*(:\s*([\p{L}\p{N}_.]+))?\s*(\[.*\])?\s*\n?$`, `\s`, `[`+pySpaceClass+`]`))
 
+var moduleName = regexp.MustCompile(`^[\p{L}\p{N}_]+(\.[\p{L}\p{N}_]+)*$`)
+
+// supervisorModules are the modules of Supervisor 4.2.5's package, and
+// the names in the three a config can point into, so that a spec naming
+// Supervisor's own code resolves (or fails) as it does under Supervisor.
+var supervisorModules = map[string][]string{
+	"supervisor": nil, "supervisor.childutils": nil, "supervisor.compat": nil,
+	"supervisor.confecho": nil, "supervisor.datatypes": nil, "supervisor.events": nil,
+	"supervisor.http": nil, "supervisor.http_client": nil, "supervisor.loggers": nil,
+	"supervisor.medusa": nil, "supervisor.options": nil, "supervisor.pidproxy": nil,
+	"supervisor.poller": nil, "supervisor.process": nil, "supervisor.socket_manager": nil,
+	"supervisor.states": nil, "supervisor.supervisord": nil, "supervisor.templating": nil,
+	"supervisor.tests": nil, "supervisor.web": nil, "supervisor.xmlrpc": nil,
+	"supervisor.rpcinterface": {"API_VERSION", "Automatic", "BadCommand", "Faults", "NOT_DONE_YET",
+		"NoPermission", "NotExecutable", "NotFound", "ProcessStates", "RPCError", "RUNNING_STATES",
+		"RemoteCommunicationEvent", "SIGNALLABLE_STATES", "STOPPED_STATES", "SupervisorNamespaceRPCInterface",
+		"SupervisorStates", "VERSION", "_total_seconds", "as_bytes", "as_string", "capped_int", "datetime",
+		"errno", "getProcessStateDescription", "getSupervisorStateDescription", "isNotRunning", "isRunning",
+		"isSignallable", "make_allfunc", "make_main_rpcinterface", "make_namespec", "notify", "os", "readFile",
+		"signal_number", "split_namespec", "tailFile", "time", "types", "unicode"},
+	"supervisor.dispatchers": {"ANSI_ESCAPE_BEGIN", "ANSI_TERMINATORS", "EventListenerStates",
+		"EventRejectedEvent", "PDispatcher", "PEventListenerDispatcher", "PInputDispatcher", "POutputDispatcher",
+		"ProcessLogStderrEvent", "ProcessLogStdoutEvent", "RejectEvent", "as_string", "compact_traceback",
+		"default_handler", "errno", "find_prefix_at_end", "getEventListenerStateDescription", "loggers", "notify",
+		"stripEscapes"},
+	"supervisor.supervisorctl": {"ClientOptions", "Controller", "ControllerPluginBase", "DEAD_PROGRAM_FAULTS",
+		"DefaultControllerPlugin", "LSBInitExitStatuses", "LSBStatusExitStatuses", "as_string", "asyncore",
+		"check_encoding", "cmd", "errno", "fgthread", "get_names", "getpass", "http_client", "main",
+		"make_namespec", "not_all_langs", "raw_input", "socket", "split_namespec", "states", "sys", "threading",
+		"unicode", "urlparse", "xmlrpc", "xmlrpclib"},
+}
+
+// extrasPrefix is the "[a, b]" part of a requirement as the pyparsing
+// grammar of pkg_resources' vendored packaging reads it.
+var extrasPrefix = regexp.MustCompile(`^\[[ \t\n\r]*([A-Za-z0-9]+([-_.]*[A-Za-z0-9]+)*([ \t\n\r]*,[ \t\n\r]*[A-Za-z0-9]+([-_.]*[A-Za-z0-9]+)*)*)?[ \t\n\r]*\]`)
+
+// checkExtras is Requirement.parse("x" + extras), which EntryPoint.parse
+// calls for the optional "[extras]" of a spec, with its error text.
+func checkExtras(req string) error {
+	loc := 1
+	if m := extrasPrefix.FindString(req[1:]); m != "" {
+		loc += len(m)
+		for loc < len(req) && strings.ContainsRune(" \t\n\r", rune(req[loc])) {
+			loc++
+		}
+		if loc == len(req) {
+			return nil
+		}
+	}
+	r := []rune(req[loc:])
+	if len(r) > 8 {
+		r = r[:8]
+	}
+	return fmt.Errorf("Parse error at \"%s\": Expected string_end", repr(string(r)))
+}
+
 // importSpec checks a "module:attr" spec as Supervisor's import_spec
-// parses it, and returns it normalized. We cannot import Python code, so a
-// well-formed spec is accepted whatever it names (docs/compat.md).
-func importSpec(spec string) (string, error) {
+// would, and returns it normalized to module:attr. A spec into
+// Supervisor's own package is resolved against what that package holds;
+// any other well-formed spec names Python code we cannot import, and is
+// accepted for the daemon to warn about (docs/compat.md).
+func importSpec(spec, section string) (string, error) {
 	src := "x=" + spec
 	m := entryPoint.FindStringSubmatch(src)
 	if m == nil {
 		return "", fmt.Errorf("(\"EntryPoint must be in 'name=module:attrs [extras]' format\", %s)", repr(src))
 	}
-	if m[4] == "" {
-		return m[2], nil
+	module, attrs := m[2], m[4]
+	if m[5] != "" {
+		if err := checkExtras("x" + m[5]); err != nil {
+			return "", err
+		}
 	}
-	return m[2] + ":" + m[4], nil
+	if !moduleName.MatchString(module) {
+		return "", fmt.Errorf("('Invalid module name', %s)", repr(module))
+	}
+	unresolved := fmt.Errorf("%s cannot be resolved within [%s]", spec, section)
+	if module == "supervisor" || strings.HasPrefix(module, "supervisor.") {
+		names, known := supervisorModules[module]
+		deeper := strings.HasPrefix(module, "supervisor.medusa.") || strings.HasPrefix(module, "supervisor.tests.")
+		if !known && !deeper {
+			return "", unresolved
+		}
+		if names != nil && attrs != "" {
+			first := strings.TrimSpace(strings.SplitN(attrs, ".", 2)[0])
+			if !slices.Contains(names, first) {
+				return "", unresolved
+			}
+		}
+	} else if c := []rune(module)[0]; c >= '0' && c <= '9' {
+		return "", unresolved // no module name starts with a digit
+	}
+	if attrs == "" {
+		return module, nil
+	}
+	return module + ":" + attrs, nil
 }
 
 // MainRPCInterfaceFactory is the factory of the supervisor.* namespace.
@@ -310,7 +411,7 @@ func (l *loader) plugins(factoryKey, prefix string) ([]PluginConfig, error) {
 		if !ok {
 			return nil, plainError("section [%s] does not specify a %s", section, factoryKey)
 		}
-		factory, err := importSpec(spec)
+		factory, err := importSpec(spec, section)
 		if err != nil {
 			return nil, err
 		}
@@ -471,7 +572,7 @@ func (l *loader) processGroups() ([]*GroupConfig, error) {
 		if err != nil {
 			return nil, err
 		}
-		if rh, err = importSpec(rh); err != nil {
+		if rh, err = importSpec(rh, section); err != nil {
 			return nil, err
 		}
 		ev, _, err := l.groupGet(section, "events", sp(""), nil)
@@ -612,7 +713,10 @@ func (l *loader) parseFCGISocket(sock string, procUID *int, owner *UIDGID, mode,
 		if !pyIsAbs(path) {
 			return nil, fmt.Errorf("('Unix socket path %%s is not an absolute path', %s)", repr(path))
 		}
-		path = l.pe.normalizePath(path)
+		var err error
+		if path, err = l.pe.normalizePath(path); err != nil {
+			return nil, err
+		}
 		if owner == nil {
 			uid := l.getuid()
 			if procUID != nil && *procUID != uid {
@@ -1033,7 +1137,9 @@ func (l *loader) serverConfigs() ([]ServerConfig, error) {
 		if !ok {
 			return nil, plainError("section [%s] has no file value", section)
 		}
-		sc.File = l.pe.normalizePath(pyStrip(file))
+		if sc.File, err = l.pe.normalizePath(pyStrip(file)); err != nil {
+			return nil, err
+		}
 		if err := l.userPass(section, &sc); err != nil {
 			return nil, err
 		}

@@ -307,11 +307,8 @@ func pyPercent(format string, m *mapping) (string, error) {
 				if v.dict != nil || !v.val.isInt {
 					return "", &formatError{"* wants int"}
 				}
-				if v.val.i > math.MaxInt32 {
-					return "", &formatError{"signed integer is greater than maximum"}
-				}
-				if v.val.i < math.MinInt32 {
-					return "", &formatError{"signed integer is less than minimum"}
+				if v.val.i > math.MaxInt32 || v.val.i < math.MinInt32 {
+					return "", &formatError{"Python int too large to convert to C int"}
 				}
 				prec = v.val.i
 				if prec < 0 {
@@ -351,14 +348,11 @@ func pyPercent(format string, m *mapping) (string, error) {
 		if cnt < 0 {
 			return "", &formatError{"incomplete format"}
 		}
-		if width > maxFormatted || prec > maxFormatted {
-			return "", &formatError{"formatted value too long"}
-		}
-		a := fmtArg{ch: ch, flags: flags, width: int(width), prec: int(prec)}
 		v, err := nextarg()
 		if err != nil {
 			return "", err
 		}
+		a := fmtArg{ch: ch, flags: flags, width: int(min(width, maxFormatted+1)), prec: int(min(prec, maxFormatted+1))}
 		if err := a.format(&out, v, pos-1); err != nil {
 			return "", err
 		}
@@ -379,6 +373,16 @@ type fmtArg struct {
 // format is unicode_format_arg_format followed by
 // unicode_format_arg_output.
 func (a *fmtArg) format(out *strings.Builder, v pyArg, index int) error {
+	if !strings.ContainsRune("srad iuoxXeEfFgGc", a.ch) || a.ch == ' ' {
+		shown := '?'
+		if a.ch >= 31 && a.ch <= 126 {
+			shown = a.ch
+		}
+		return &formatError{fmt.Sprintf("unsupported format character '%c' (0x%x) at index %d", shown, a.ch, index)}
+	}
+	if a.width > maxFormatted || a.prec > maxFormatted {
+		return &formatError{"formatted value too long"}
+	}
 	var s string
 	switch a.ch {
 	case 's', 'r', 'a':

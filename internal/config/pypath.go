@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"os"
 	"os/user"
 	"regexp"
@@ -92,10 +93,14 @@ func (pe *pathEnv) abspath(p string) string {
 	return pyNormpath(p)
 }
 
+// errNullByte is the ValueError Python raises for a NUL in a path or a
+// user name it hands to the system.
+var errNullByte = errors.New("embedded null byte")
+
 // expanduser is posixpath.expanduser.
-func (pe *pathEnv) expanduser(path string) string {
+func (pe *pathEnv) expanduser(path string) (string, error) {
 	if !strings.HasPrefix(path, "~") {
-		return path
+		return path, nil
 	}
 	i := strings.IndexByte(path[1:], '/')
 	if i < 0 {
@@ -110,30 +115,37 @@ func (pe *pathEnv) expanduser(path string) string {
 		} else {
 			u, err := user.LookupId(itoa(os.Getuid()))
 			if err != nil {
-				return path
+				return path, nil
 			}
 			home = u.HomeDir
 		}
 	} else {
+		if strings.Contains(path[1:i], "\x00") {
+			return "", errNullByte
+		}
 		u, err := user.Lookup(path[1:i])
 		if err != nil {
-			return path
+			return path, nil
 		}
 		home = u.HomeDir
 	}
 	home = strings.TrimRight(home, "/")
 	if out := home + path[i:]; out != "" {
-		return out
+		return out, nil
 	}
-	return "/"
+	return "/", nil
 }
 
 // normalizePath is options.normalize_path.
-func (pe *pathEnv) normalizePath(p string) string {
-	return pe.abspath(pe.expanduser(p))
+func (pe *pathEnv) normalizePath(p string) (string, error) {
+	e, err := pe.expanduser(p)
+	if err != nil {
+		return "", err
+	}
+	return pe.abspath(e), nil
 }
 
-// relPath resolves a relative path against the recorded working directory
+// fsPath resolves a relative path against the recorded working directory
 // for a file system call, as the Python process would.
 func (pe *pathEnv) fsPath(p string) string {
 	if p == "" || pyIsAbs(p) {
@@ -166,33 +178,40 @@ func (pe *pathEnv) lexists(p string) bool {
 	return err == nil
 }
 
+// readDir lists a directory for glob; the fuzz test confines it.
+var readDir = os.ReadDir
+
 var magicCheck = regexp.MustCompile(`[*?\[]`)
 
 func hasMagic(s string) bool { return magicCheck.MatchString(s) }
 
-// glob is glob.glob(pathname) (not recursive, dot files hidden).
-func (pe *pathEnv) glob(pathname string) []string {
+// glob is glob.glob(pathname) (not recursive, dot files hidden). Its only
+// error is Python's for a NUL in a directory it has to list.
+func (pe *pathEnv) glob(pathname string) ([]string, error) {
 	return pe.iglob(pathname, false)
 }
 
-func (pe *pathEnv) iglob(pathname string, dironly bool) []string {
+func (pe *pathEnv) iglob(pathname string, dironly bool) ([]string, error) {
 	dirname, basename := pySplit(pathname)
 	if !hasMagic(pathname) {
 		if basename != "" {
 			if pe.lexists(pathname) {
-				return []string{pathname}
+				return []string{pathname}, nil
 			}
 		} else if pe.isDir(dirname) {
-			return []string{pathname}
+			return []string{pathname}, nil
 		}
-		return nil
+		return nil, nil
 	}
 	if dirname == "" {
 		return pe.glob1("", basename, dironly)
 	}
 	var dirs []string
 	if dirname != pathname && hasMagic(dirname) {
-		dirs = pe.iglob(dirname, true)
+		var err error
+		if dirs, err = pe.iglob(dirname, true); err != nil {
+			return nil, err
+		}
 	} else {
 		dirs = []string{dirname}
 	}
@@ -200,7 +219,10 @@ func (pe *pathEnv) iglob(pathname string, dironly bool) []string {
 	for _, d := range dirs {
 		var names []string
 		if hasMagic(basename) {
-			names = pe.glob1(d, basename, dironly)
+			var err error
+			if names, err = pe.glob1(d, basename, dironly); err != nil {
+				return nil, err
+			}
 		} else {
 			names = pe.glob0(d, basename)
 		}
@@ -208,17 +230,20 @@ func (pe *pathEnv) iglob(pathname string, dironly bool) []string {
 			out = append(out, pyJoin(d, n))
 		}
 	}
-	return out
+	return out, nil
 }
 
-func (pe *pathEnv) glob1(dirname, pattern string, dironly bool) []string {
+func (pe *pathEnv) glob1(dirname, pattern string, dironly bool) ([]string, error) {
 	dir := dirname
 	if dir == "" {
 		dir = "."
 	}
-	entries, err := os.ReadDir(pe.fsPath(dir))
+	if strings.Contains(dir, "\x00") {
+		return nil, errNullByte // os.scandir raises ValueError, which glob does not catch
+	}
+	entries, err := readDir(pe.fsPath(dir))
 	if err != nil && len(entries) == 0 {
-		return nil
+		return nil, nil
 	}
 	re := fnmatchRegexp(pattern)
 	var out []string
@@ -240,7 +265,7 @@ func (pe *pathEnv) glob1(dirname, pattern string, dironly bool) []string {
 			out = append(out, name)
 		}
 	}
-	return out
+	return out, nil
 }
 
 func (pe *pathEnv) glob0(dirname, basename string) []string {

@@ -100,7 +100,8 @@ type ServerOptions struct {
 	Minprocs        *int
 	ProfileOptions  *string
 
-	getuid func() int // os.Getuid; tests replace it
+	getuid      func() int // os.Getuid; tests replace it
+	configGiven bool       // -c was given (possibly empty)
 }
 
 // HelpText is the text -h prints.
@@ -291,7 +292,7 @@ func (o *ServerOptions) pathEnv() (*pathEnv, error) {
 	cwd := o.Cwd
 	if cwd == "" {
 		var err error
-		if cwd, err = os.Getwd(); err != nil {
+		if cwd, err = getwd(); err != nil {
 			return nil, err
 		}
 	}
@@ -344,7 +345,7 @@ func ParseServerArgs(argv0 string, args []string, env []string) (*ServerOptions,
 		var set func() error
 		switch name {
 		case "configuration":
-			set = func() error { o.ConfigFile = p.arg; return nil }
+			set = func() error { o.ConfigFile, o.configGiven = p.arg, true; return nil }
 		case "nodaemon":
 			set = func() error { o.Nodaemon = true; return nil }
 		case "silent":
@@ -440,8 +441,12 @@ func configSearchPaths(progname string) []string {
 	}
 }
 
-// hostname is platform.node(); tests replace it.
-var hostname = os.Hostname
+// hostname is platform.node(); getwd is the working directory when
+// ServerOptions.Cwd is empty. Tests replace them.
+var (
+	hostname = os.Hostname
+	getwd    = os.Getwd
+)
 
 // LoadServer finds (without -c) and reads the config file, applies the
 // command-line overrides and checks what ServerOptions.realize checks.
@@ -466,6 +471,11 @@ func loadServer(opts *ServerOptions, reread bool) (*Config, error) {
 	getuid := opts.getuid
 	if getuid == nil {
 		getuid = os.Getuid
+	}
+	if opts.ConfigFile == "" && opts.configGiven {
+		// Supervisor skips reading an empty -c and then dies with an
+		// AttributeError traceback; we say what is wrong.
+		return nil, usageErr("could not find config file ")
 	}
 	if opts.ConfigFile == "" {
 		if getuid() == 0 && opts.Stderr != nil {
@@ -570,9 +580,13 @@ func loadServer(opts *ServerOptions, reread bool) (*Config, error) {
 		s.UID, s.GID = &uid, gid
 	}
 	if s.Logfile != "syslog" {
-		s.Logfile = pe.normalizePath(s.Logfile)
+		if s.Logfile, err = pe.normalizePath(s.Logfile); err != nil {
+			return nil, &UsageError{err.Error()}
+		}
 	}
-	s.Pidfile = pe.normalizePath(s.Pidfile)
+	if s.Pidfile, err = pe.normalizePath(s.Pidfile); err != nil {
+		return nil, &UsageError{err.Error()}
+	}
 	for _, sc := range cfg.Servers {
 		if sc.Unix {
 			cfg.ServerURL = "unix://" + sc.File

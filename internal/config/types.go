@@ -73,7 +73,9 @@ type Config struct {
 	// XML-RPC namespace does not exist; any other factory is Python code we
 	// cannot run (the daemon warns and skips it, docs/compat.md).
 	RPCInterfaces []PluginConfig
-	// CtlPlugins are the [ctlplugin:x] sections (parsed, not loaded).
+	// CtlPlugins are the [ctlplugin:x] sections, recorded as written:
+	// supervisord does not read them (supervisorctl does, see LoadCtl), so
+	// they are neither expanded nor checked here.
 	CtlPlugins []PluginConfig
 
 	// Warnings are logged at WARN and Infos at INFO on the main log once it

@@ -165,6 +165,65 @@ class Warnings:
         self.sink.append(str(msg))
 
 
+def run_ctl(job):
+    from supervisor.options import ClientOptions
+    o = ClientOptions()
+
+    def usage(msg):
+        raise Stop({'error': str(msg)})
+
+    o.usage = usage
+    try:
+        o.realize(args=job['args'], doc='', progname=job['argv0'])
+    except Stop as e:
+        return e.args[0]
+    except Exception as e:
+        return {'exception': '%s: %s' % (type(e).__name__, e)}
+    return {
+        'configfile': o.configfile,
+        'serverurl': o.serverurl,
+        'username': o.username,
+        'password': o.password,
+        'prompt': o.prompt,
+        'history_file': o.history_file,
+        'plugins': [n for (n, f, e) in o.plugin_factories][1:],
+    }
+
+
+class FakeGroup:
+    def __init__(self, config):
+        self.config = config
+
+
+def run_diff(job):
+    """Load a.conf as the active config (the groups supervisord adds: the
+    first of each name, AUTO logs named) and b.conf as the new one, and
+    report supervisord.diff_to_active()."""
+    loaded = []
+    for name in ('a.conf', 'b.conf'):
+        o = ServerOptions()
+
+        def usage(msg):
+            raise Stop({'error': str(msg)})
+
+        o.usage = usage
+        try:
+            o.realize(args=['-c', name], doc='', progname=job['argv0'])
+        except Stop as e:
+            return e.args[0]
+        loaded.append(o)
+    s = ssupervisord.Supervisor(loaded[1])
+    for cfg in loaded[0].process_group_configs:
+        if cfg.name not in s.process_groups:
+            for p in cfg.process_configs:
+                p.options = loaded[0]
+            cfg.after_setuid()
+            s.process_groups[cfg.name] = FakeGroup(cfg)
+    added, changed, removed = s.diff_to_active()
+    return {'added': [g.name for g in added], 'changed': [g.name for g in changed],
+            'removed': [g.name for g in removed]}
+
+
 def run(job):
     platform.node = lambda: job['hostname']
     os.getuid = lambda: job['uid']
@@ -173,6 +232,10 @@ def run(job):
     os.environ.update(dict(e.split('=', 1) for e in job['env']))
     tempfile.tempdir = None
     sys.argv[0] = job['argv0']
+    if job.get('ctl'):
+        return run_ctl(job)
+    if job.get('diff'):
+        return run_diff(job)
     o = ServerOptions()
     out = io.StringIO()
     pywarnings = []
