@@ -30,8 +30,13 @@ lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-fuzz: ## Run each fuzz target for a short while
-	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 30s ./internal/config/
+FUZZTIME ?= 30s
+fuzz: ## Run every fuzz target for FUZZTIME (default 30s) each
+	@for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for t in $$(grep -h '^func Fuzz' $$f/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "== $$f $$t"; $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$f || exit 1; \
+		done; \
+	done
 
 clean: ## Remove build and run outputs
 	rm -rf bin run

@@ -66,7 +66,6 @@ var cliCases = []cliCase{
 	{"value_error", []string{"-c", "badvalue.conf"}, true},
 	{"check_config", []string{"-c", "good.conf", "--check-config"}, false},
 	{"check_config_error", []string{"--check-config", "-c", "badvalue.conf"}, false},
-	{"loaded", []string{"-c", "good.conf"}, false},
 }
 
 func setup(t *testing.T) string {

@@ -43,7 +43,7 @@ type Servers interface {
 // ServerFactory opens the configured HTTP servers for backend b. Log lines
 // it emits go to log. An error stops startup with exit status 2, its text
 // printed as a usage error.
-type ServerFactory func(cfg *config.Config, b rpc.Backend, log *logging.Logger) (Servers, error)
+type ServerFactory func(cfg *config.Config, b rpc.Backend, log *logging.Logger, stderr io.Writer) (Servers, error)
 
 // Options are what Run needs.
 type Options struct {
@@ -109,6 +109,7 @@ func daemonize(o Options) int {
 	r.Close()
 	switch {
 	case len(msg) > 0 && msg[0] == 'R':
+		fmt.Fprint(o.Stderr, string(msg[1:])) // e.g. "Unlinking stale socket"
 		return 0
 	case len(msg) > 0 && msg[0] == 'E':
 		code, text, _ := strings.Cut(string(msg[1:]), "\n")
@@ -134,7 +135,7 @@ func runChild(o Options, ready *os.File) int {
 			return
 		}
 		if err == nil {
-			ready.Write([]byte("R"))
+			ready.Write([]byte("R" + stderr.String()))
 		}
 		ready.Close()
 		ready = nil
@@ -194,6 +195,9 @@ func runDaemon(o Options, notifyReady func(error)) int {
 		for _, m := range cfg.Warnings {
 			log.Warn(m)
 		}
+		for _, m := range cfg.UnsupportedPlugins() {
+			log.Warn(m)
+		}
 		for _, m := range cfg.Infos {
 			log.Info(m)
 		}
@@ -204,9 +208,10 @@ func runDaemon(o Options, notifyReady func(error)) int {
 			clearAutoChildLogs(cfg, log)
 		}
 		sup := supervisor.New(supervisor.Options{Config: cfg, Log: log, Reload: o.Reload, Exits: exits})
+		sup.AddGroups()
 		var servers Servers
 		if o.Servers != nil {
-			servers, err = o.Servers(cfg, sup, log)
+			servers, err = o.Servers(cfg, sup, log, o.Stderr)
 			if err != nil {
 				log.Close()
 				return usage(o.Stderr, o.Argv0, err.Error())

@@ -115,6 +115,20 @@ startsecs=3
 	})
 }
 
+func TestLifecycleChildSideEmptyDirectory(t *testing.T) {
+	scenario(t, `
+[program:emptydir]
+command=/bin/true
+directory=
+startretries=0
+startsecs=3
+stderr_logfile={dir}/emptydir.err
+`, []string{"emptydir"}, func(d *daemon) {
+		d.waitFor("gave up: emptydir entered FATAL state", 1)
+		d.stop()
+	})
+}
+
 func TestLifecycleStopEscalationAtShutdown(t *testing.T) {
 	scenario(t, `
 [program:stubborn]
@@ -181,6 +195,19 @@ command=/bin/sleep 60
 		d.waitFor("success: app entered RUNNING state", 1)
 		d.signal(syscall.SIGUSR2)
 		d.waitFor("supervisord logreopen", 1)
+		d.stop()
+	})
+}
+
+func TestLifecycleFastCGISockets(t *testing.T) {
+	scenario(t, `
+[fcgi-program:fc]
+command=/bin/sh -c 'test -S /proc/self/fd/0 || readlink /proc/self/fd/0 | grep -q socket || exit 9; exec sleep 60'
+socket=unix://{dir}/fc.sock
+numprocs=2
+process_name=%(program_name)s_%(process_num)s
+`, []string{"fc_0", "fc_1"}, func(d *daemon) {
+		d.waitFor("entered RUNNING state", 2)
 		d.stop()
 	})
 }

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"context"
 	"crypto/sha1"
 	"crypto/subtle"
 	"encoding/hex"
@@ -49,6 +50,16 @@ func WriteError(w http.ResponseWriter, code int) {
 	h.Set("Content-Type", "text/html")
 	w.WriteHeader(code)
 	_, _ = io.WriteString(w, body)
+}
+
+type serverKey struct{}
+
+// ServerOf is the config of the server a request handed to Options.Web
+// arrived on. The web UI needs it where medusa uses the server's own
+// name and port (a request without a Host header).
+func ServerOf(r *http.Request) (config.ServerConfig, bool) {
+	cfg, ok := r.Context().Value(serverKey{}).(config.ServerConfig)
+	return cfg, ok
 }
 
 type handler struct {
@@ -109,7 +120,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(uri, "/mainlogtail"):
 		h.serveMainlogtail(rec, r)
 	case h.opts.Web != nil:
-		h.opts.Web.ServeHTTP(rec, r)
+		h.opts.Web.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), serverKey{}, h.cfg)))
 	case r.Method != http.MethodGet && r.Method != http.MethodHead:
 		WriteError(rec, 400) // medusa's default handler knows only GET and HEAD
 	default:

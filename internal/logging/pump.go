@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"syscall"
 	"time"
@@ -21,7 +20,7 @@ const readSize = 128 << 10
 type PumpConfig struct {
 	Name    string // process name, for main-log lines
 	Channel string // "stdout" or "stderr"
-	Pipe    *os.File
+	Pipe    *Pipe
 
 	File      *RotatingFile // nil: no log file
 	Syslog    *ChildSyslog  // nil: no syslog
@@ -44,7 +43,18 @@ type PumpConfig struct {
 	// OnEOF is called when the pipe reports end of file (the dispatcher
 	// closes), with the pipe's descriptor number.
 	OnEOF func(fd int)
+
+	// Coalesce, when set, lets output gather in the pipe for this long
+	// after a small read before reading again: a child printing a line at a
+	// time then costs one wake-up per interval instead of one per line.
+	// Only plain logging channels use it (events and the listener
+	// protocol want every chunk at once).
+	Coalesce time.Duration
 }
+
+// smallRead is the size under which a read counts as a trickle: a
+// firehose fills the 64 KiB pipe and is read back-to-back.
+const smallRead = 1 << 10
 
 // Pump reads one pipe of one child until EOF or until it is drained after
 // the child's exit, and writes what it reads to the channel's log. It is
@@ -58,24 +68,37 @@ type Pump struct {
 	cfg PumpConfig
 	rec *Recorder
 
-	mu        sync.Mutex // guards drainReq, finished, waiters
-	drainReq  bool
-	finished  bool
-	waiters   []func()
+	mu       sync.Mutex // guards state, draining, pause, waiters
+	state    pumpState
+	draining bool
+	pause    *time.Timer
+	waiters  []func()
+
 	stop      chan struct{} // closed by Abort: give up retrying writes
 	stopOnce  sync.Once
-	failing   bool // a write error was reported and not yet cleared
+	failing   bool // a write error was reported and not yet cleared (pump goroutine only)
 	debugEcho bool
 	fd        int
 }
+
+// pumpState says who, if anyone, is reading the pipe. At most one
+// goroutine reads a pipe at a time, and a pump that is waiting for data or
+// letting a trickle gather has no goroutine at all: a thousand quiet
+// children cost no stacks.
+type pumpState int
+
+const (
+	pumpRunning  pumpState = iota // a goroutine is reading
+	pumpWaiting                   // armed in the poller; it will start a goroutine
+	pumpPaused                    // a timer will resume reading
+	pumpFinished                  // the pipe is closed
+)
 
 // StartPump starts the goroutine reading cfg.Pipe.
 func StartPump(cfg PumpConfig) *Pump {
 	p := &Pump{cfg: cfg, rec: NewRecorder(cfg.CaptureMaxBytes), stop: make(chan struct{})}
 	p.debugEcho = cfg.MainLog != nil && cfg.MainLog.Enabled(config.LevelDebug)
-	if rc, err := cfg.Pipe.SyscallConn(); err == nil {
-		rc.Control(func(fd uintptr) { p.fd = int(fd) })
-	}
+	p.fd = cfg.Pipe.Fd()
 	p.rec.Log = p.logNormal
 	p.rec.Capture = p.logCaptured
 	p.rec.Comm = func(data []byte) {
@@ -86,72 +109,103 @@ func StartPump(cfg PumpConfig) *Pump {
 			p.cfg.MainLog.Debug(fmt.Sprintf("%s %s emitted a comm event", pyfmt.Repr(p.cfg.Name), p.cfg.Channel))
 		}
 	}
-	go p.run()
+	cfg.Pipe.onReady = p.ready
+	go p.service()
 	return p
 }
 
-// bufPool holds read buffers. A pump takes one only once its pipe is
-// readable, so a thousand idle children cost no buffer memory.
+// bufPool holds read buffers. A pump takes one only while it reads, so a
+// thousand idle children cost no buffer memory.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, readSize); return &b }}
 
-// readOnce waits until the pipe is readable (or the drain deadline passes)
-// and hands what one read returns to handle. It returns io.EOF at end of
-// file.
-func (p *Pump) readOnce(rc syscall.RawConn, nowait bool) error {
-	var rerr error
-	err := rc.Read(func(fd uintptr) bool {
-		buf := bufPool.Get().(*[]byte)
-		defer bufPool.Put(buf)
-		for {
-			n, err := syscall.Read(int(fd), *buf)
-			switch {
-			case err == syscall.EINTR:
-				continue
-			case err == syscall.EAGAIN:
-				if nowait {
-					rerr = errNothingMore
-					return true
-				}
-				return false // wait for readiness, holding no buffer
-			case err != nil:
-				rerr = err
-			case n == 0:
-				rerr = io.EOF
-			default:
-				p.handle((*buf)[:n])
-			}
-			return true
-		}
-	})
-	if err != nil {
-		return err
+// readOnce makes one non-blocking read and hands the data to handle. It
+// returns the byte count, syscall.EAGAIN when the pipe is empty, and
+// io.EOF at end of file.
+func (p *Pump) readOnce() (int, error) {
+	buf := bufPool.Get().(*[]byte)
+	defer bufPool.Put(buf)
+	n, err := p.cfg.Pipe.read(*buf)
+	switch {
+	case err != nil:
+		return 0, err
+	case n == 0:
+		return 0, io.EOF
 	}
-	return rerr
+	p.handle((*buf)[:n])
+	return n, nil
 }
 
-var errNothingMore = errors.New("nothing more to read now")
-
-func (p *Pump) run() {
-	defer p.finish()
-	rc, err := p.cfg.Pipe.SyscallConn()
-	if err != nil {
+// ready is the poller's notification that the pipe has data (or EOF).
+func (p *Pump) ready() {
+	p.mu.Lock()
+	if p.state != pumpWaiting {
+		p.mu.Unlock()
 		return
 	}
-	for {
-		err := p.readOnce(rc, false)
-		if err == nil {
-			continue
-		}
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			// Drain: what the pipe already holds, without waiting.
-			p.cfg.Pipe.SetReadDeadline(time.Time{})
-			for err = nil; err == nil; err = p.readOnce(rc, true) {
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			p.eof()
-		}
+	p.state = pumpRunning
+	p.mu.Unlock()
+	go p.service()
+}
+
+// resume ends a pause (it runs on the timer's own goroutine).
+func (p *Pump) resume() {
+	p.mu.Lock()
+	if p.state != pumpPaused {
+		p.mu.Unlock()
 		return
+	}
+	p.state = pumpRunning
+	p.mu.Unlock()
+	p.service()
+}
+
+// service reads until the pipe is empty, then arms the poller and returns;
+// or, for a trickle, pauses on a timer and returns. When a drain was asked
+// for, an empty pipe ends the pump.
+func (p *Pump) service() {
+	for {
+		n, err := p.readOnce()
+		switch {
+		case err == syscall.EAGAIN:
+			p.mu.Lock()
+			if p.draining {
+				p.mu.Unlock()
+				p.finish() // Subprocess.drain: what was there has been read
+				return
+			}
+			p.state = pumpWaiting
+			p.mu.Unlock()
+			if p.cfg.Pipe.arm() != nil {
+				p.finish()
+			}
+			return
+		case errors.Is(err, io.EOF):
+			p.eof()
+			p.finish()
+			return
+		case err != nil:
+			p.finish()
+			return
+		}
+		if p.cfg.Coalesce > 0 && n < smallRead {
+			p.mu.Lock()
+			if !p.draining {
+				// Let a trickle gather. Pauses end on a shared grid, so
+				// all trickling pumps wake together: one wake-up of the
+				// daemon per interval, not one per pump or per line.
+				now := time.Now()
+				d := now.Truncate(p.cfg.Coalesce).Add(p.cfg.Coalesce).Sub(now)
+				p.state = pumpPaused
+				if p.pause == nil {
+					p.pause = time.AfterFunc(d, p.resume)
+				} else {
+					p.pause.Reset(d)
+				}
+				p.mu.Unlock()
+				return
+			}
+			p.mu.Unlock()
+		}
 	}
 }
 
@@ -164,7 +218,10 @@ func (p *Pump) eof() {
 func (p *Pump) finish() {
 	p.cfg.Pipe.Close()
 	p.mu.Lock()
-	p.finished = true
+	p.state = pumpFinished
+	if p.pause != nil {
+		p.pause.Stop()
+	}
 	waiters := p.waiters
 	p.waiters = nil
 	p.mu.Unlock()
@@ -179,18 +236,27 @@ func (p *Pump) finish() {
 // before the child's exit is processed.
 func (p *Pump) Drain(done func()) {
 	p.mu.Lock()
-	if p.finished {
+	if p.state == pumpFinished {
 		p.mu.Unlock()
 		go done() // never call back into the caller's goroutine
 		return
 	}
 	p.waiters = append(p.waiters, done)
-	first := !p.drainReq
-	p.drainReq = true
+	p.draining = true
+	start := false
+	switch p.state {
+	case pumpWaiting:
+		start = true
+	case pumpPaused:
+		// If the timer already fired, resume is about to run instead.
+		start = p.pause.Stop()
+	}
+	if start {
+		p.state = pumpRunning
+	}
 	p.mu.Unlock()
-	if first {
-		// Interrupt a blocked Read; run() then drains without waiting.
-		p.cfg.Pipe.SetReadDeadline(time.Now())
+	if start {
+		go p.service() // read what the pipe holds, then stop
 	}
 }
 

@@ -20,6 +20,9 @@ type syslogSink struct {
 	conn net.Conn
 }
 
+// syslogPaths are the sockets tried, in order (tests point it elsewhere).
+var syslogPaths = []string{"/dev/log", "/var/run/syslog", "/var/run/log"}
+
 func newSyslogSink(ident string, main bool) *syslogSink {
 	return &syslogSink{ident: ident, main: main}
 }
@@ -29,7 +32,7 @@ func (s *syslogSink) dial() error {
 		return nil
 	}
 	var err error
-	for _, path := range []string{"/dev/log", "/var/run/syslog", "/var/run/log"} {
+	for _, path := range syslogPaths {
 		for _, network := range []string{"unixgram", "unix"} {
 			var c net.Conn
 			c, err = net.Dial(network, path)

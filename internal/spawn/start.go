@@ -20,7 +20,8 @@ type Spec struct {
 	Filename string   // resolved executable
 	Argv     []string // argv[0] is the command's first word
 	Env      []string // complete environment, KEY=VALUE
-	Dir      string   // "" leaves the directory alone
+	Dir      string   // the working directory
+	DirSet   bool     // Dir was configured: "" then means chdir("") (which fails, as in Supervisor)
 	Umask    int      // -1 leaves the umask alone
 	UID      *int     // nil: no privilege change
 
@@ -49,7 +50,7 @@ var forkMu sync.Mutex
 // life of the daemon: Linux sends the parent-death signal when the forking
 // thread exits, not the process.
 func Start(s *Spec) (pid int, err error) {
-	if s.Umask < 0 {
+	if s.Umask < 0 && !(s.DirSet && s.Dir == "") {
 		if cred, ok := directCredential(s.UID); ok {
 			files := []uintptr{s.Files[0].Fd(), s.Files[1].Fd(), s.Files[2].Fd()}
 			forkMu.Lock()
@@ -112,7 +113,11 @@ func startTrampoline(s *Spec) (pid int, err error) {
 	if len(s.Argv) > 0 {
 		argv0 = s.Argv[0]
 	}
-	args := append([]string{argv0, trampolineFlag, strconv.Itoa(os.Getpid()), umask, s.Dir, cred, s.Filename}, s.Argv...)
+	dir := "-" // no chdir
+	if s.DirSet || s.Dir != "" {
+		dir = "=" + s.Dir
+	}
+	args := append([]string{argv0, trampolineFlag, strconv.Itoa(os.Getpid()), umask, dir, cred, s.Filename}, s.Argv...)
 	files := []uintptr{s.Files[0].Fd(), s.Files[1].Fd(), s.Files[2].Fd()}
 	forkMu.Lock()
 	defer forkMu.Unlock()
@@ -221,9 +226,9 @@ func trampoline(parent, umask, dir, cred, filename string, argv []string) {
 		}
 	}
 	closeInherited()
-	if dir != "" {
-		if err := syscall.Chdir(dir); err != nil {
-			fail(fmt.Sprintf("couldn't chdir to %s: %s\n", dir, ErrnoName(err)))
+	if strings.HasPrefix(dir, "=") {
+		if err := syscall.Chdir(dir[1:]); err != nil {
+			fail(fmt.Sprintf("couldn't chdir to %s: %s\n", dir[1:], ErrnoName(err)))
 		}
 	}
 	if umask != "-" {

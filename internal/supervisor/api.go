@@ -15,7 +15,6 @@ import (
 	"github.com/gosupervisor/gosupervisor/internal/faults"
 	"github.com/gosupervisor/gosupervisor/internal/process"
 	"github.com/gosupervisor/gosupervisor/internal/rpc"
-	"github.com/gosupervisor/gosupervisor/internal/signames"
 	"github.com/gosupervisor/gosupervisor/internal/spawn"
 	"github.com/gosupervisor/gosupervisor/internal/version"
 )
@@ -69,6 +68,27 @@ func (s *Supervisor) lookup(name string) (*group, *proc, error) {
 		return nil, nil, faults.New(faults.BadName, name)
 	}
 	return g, p, nil
+}
+
+// withProcess runs f on the loop for the process name designates; a group
+// spec or an unknown name is BAD_NAME, as _getGroupAndProcess makes it.
+func (s *Supervisor) withProcess(name string, f func(p *proc) error) error {
+	var ferr error
+	err := s.call(context.Background(), func() {
+		_, p, err := s.lookup(name)
+		if err == nil && p == nil {
+			err = faults.New(faults.BadName, name)
+		}
+		if err != nil {
+			ferr = err
+			return
+		}
+		ferr = f(p)
+	})
+	if err != nil {
+		return err
+	}
+	return ferr
 }
 
 // Identification is getIdentification.
@@ -220,11 +240,12 @@ func (s *Supervisor) allFunc(procs []*proc, pred func(*proc) bool, op opFunc, fi
 	complete()
 }
 
-// await runs start on the loop and waits for its completion callback.
+// await runs start on the loop and waits until it calls finish, which it
+// may do at once or from a later turn of the loop.
 func (s *Supervisor) await(ctx context.Context, start func(finish func())) error {
 	done := make(chan struct{})
-	if err := s.call(ctx, func() { start(func() { close(done) }) }); err != nil {
-		return err
+	if !s.post(func() { start(func() { close(done) }) }) {
+		return faults.Bare(faults.ShutdownState)
 	}
 	select {
 	case <-done:
@@ -232,6 +253,7 @@ func (s *Supervisor) await(ctx context.Context, start func(finish func())) error
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-s.finished:
+		// The loop may have finished the work just before it stopped.
 		select {
 		case <-done:
 			return nil
@@ -365,7 +387,7 @@ func (s *Supervisor) stopOne(p *proc, name string, wait bool, done func(error)) 
 
 // signalOne is signalProcess for one process, on the loop.
 func (s *Supervisor) signalOne(p *proc, name, signal string, done func(error)) {
-	sig, err := signames.Parse(signal)
+	sig, err := config.Signal(signal)
 	if err != nil {
 		done(faults.New(faults.BadSignal, signal))
 		return
@@ -455,23 +477,11 @@ func (s *Supervisor) SignalAllProcesses(signal string) ([]rpc.Result, error) {
 // ProcessInfo is getProcessInfo.
 func (s *Supervisor) ProcessInfo(name string) (rpc.ProcessInfo, error) {
 	var info rpc.ProcessInfo
-	var lerr error
-	err := s.call(context.Background(), func() {
-		_, p, err := s.lookup(name)
-		if err != nil {
-			lerr = err
-			return
-		}
-		if p == nil {
-			lerr = faults.New(faults.BadName, name)
-			return
-		}
+	err := s.withProcess(name, func(p *proc) error {
 		info = s.info(p, s.now())
+		return nil
 	})
-	if err != nil {
-		return info, err
-	}
-	return info, lerr
+	return info, err
 }
 
 // AllProcessInfo is getAllProcessInfo: by group name, then process name.
@@ -592,48 +602,21 @@ func (s *Supervisor) AllConfigInfo() []rpc.ConfigEntry {
 // ProcessLogfile returns the path of a process's stdout or stderr log.
 func (s *Supervisor) ProcessLogfile(name, channel string) (string, error) {
 	var path string
-	var lerr error
-	err := s.call(context.Background(), func() {
-		_, p, err := s.lookup(name)
-		if err == nil && p == nil {
-			err = faults.New(faults.BadName, name)
-		}
-		if err != nil {
-			lerr = err
-			return
-		}
+	err := s.withProcess(name, func(p *proc) error {
+		path = p.stdoutLog
 		if channel == "stderr" {
 			path = p.stderrLog
-		} else {
-			path = p.stdoutLog
 		}
+		return nil
 	})
-	if err != nil {
-		return "", err
-	}
-	return path, lerr
+	return path, err
 }
 
 // ClearProcessLogs is clearProcessLogs: remove and reopen the current
 // run's log files; a process that is not running has none, and that is not
 // an error.
 func (s *Supervisor) ClearProcessLogs(name string) error {
-	var lerr error
-	err := s.call(context.Background(), func() {
-		_, p, err := s.lookup(name)
-		if err == nil && p == nil {
-			err = faults.New(faults.BadName, name)
-		}
-		if err != nil {
-			lerr = err
-			return
-		}
-		lerr = s.clearLogs(p, name)
-	})
-	if err != nil {
-		return err
-	}
-	return lerr
+	return s.withProcess(name, func(p *proc) error { return s.clearLogs(p, name) })
 }
 
 func (s *Supervisor) clearLogs(p *proc, name string) error {
@@ -661,32 +644,18 @@ func (s *Supervisor) ClearAllProcessLogs() []rpc.Result {
 
 // SendProcessStdin is sendProcessStdin.
 func (s *Supervisor) SendProcessStdin(name string, data []byte) error {
-	var lerr error
-	err := s.call(context.Background(), func() {
-		_, p, err := s.lookup(name)
-		if err == nil && p == nil {
-			err = faults.New(faults.BadName, name)
-		}
-		if err != nil {
-			lerr = err
-			return
-		}
+	return s.withProcess(name, func(p *proc) error {
 		if p.m.PID == 0 || p.m.Killing {
-			lerr = faults.New(faults.NotRunning, name)
-			return
+			return faults.New(faults.NotRunning, name)
 		}
 		if err := p.write(data); err != nil {
 			if errors.Is(err, syscall.EPIPE) {
-				lerr = faults.New(faults.NoFile, name)
-			} else {
-				lerr = faults.New(faults.Failed, err.Error())
+				return faults.New(faults.NoFile, name)
 			}
+			return faults.New(faults.Failed, err.Error())
 		}
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return lerr
 }
 
 // write is Subprocess.write.

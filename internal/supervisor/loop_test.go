@@ -2,8 +2,10 @@ package supervisor
 
 import (
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gosupervisor/gosupervisor/internal/config"
 )
@@ -153,4 +155,66 @@ func TestEnvironment(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, data)
 		}
 	}
+}
+
+// TestFullDiskLosesNothing fills a small tmpfs, lets a child write more
+// than fits, checks the failure is logged once and another child keeps
+// running and logging, then frees space and checks every byte arrives.
+func TestFullDiskLosesNothing(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root to mount a small tmpfs")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+	filler := mnt + "/filler"
+	if err := os.WriteFile(filler, make([]byte, 900<<10), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const total = 300 << 10
+	writer := prog("writer", "/bin/sh -c 'head -c 307200 /dev/zero | tr \"\\000\" x; sleep 60'")
+	writer.Stdout.Logfile = mnt + "/writer.log"
+	other := prog("other", "/bin/sh -c 'while :; do echo alive; sleep 0.05; done'")
+	other.Stdout.Logfile = t.TempDir() + "/other.log"
+	_, l := run(t, testConfig(t, writer, other))
+	l.wait(t, "ERRO cannot write writer stdout log")
+	// The other child is not held up: its log keeps growing.
+	before := fileSize(other.Stdout.Logfile)
+	l.wait(t, "'other' stdout output:\nalive")
+	for deadline := time.Now().Add(10 * time.Second); fileSize(other.Stdout.Logfile) <= before; {
+		if time.Now().After(deadline) {
+			t.Fatal("another child's logging stopped while the disk was full")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	os.Remove(filler)
+	l.wait(t, "INFO writer stdout log "+writer.Stdout.Logfile+" is writable again")
+	for deadline := time.Now().Add(20 * time.Second); fileSize(writer.Stdout.Logfile) < total; {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d bytes reached the log", fileSize(writer.Stdout.Logfile), total)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := fileSize(writer.Stdout.Logfile); n != total {
+		t.Fatalf("log holds %d bytes, want %d", n, total)
+	}
+	count := 0
+	for _, line := range l.snapshot() {
+		if strings.HasPrefix(line, "ERRO cannot write writer stdout log") {
+			count++
+		}
+	}
+	if count != 1 {
+		t.Fatalf("the write error was logged %d times, want once", count)
+	}
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
 }

@@ -264,6 +264,7 @@ func (s *Supervisor) spawn(p *proc) {
 		Argv:     argv,
 		Env:      s.childEnv(p),
 		Dir:      p.cfg.Directory,
+		DirSet:   p.cfg.DirectorySet,
 		Umask:    umask,
 		UID:      p.cfg.UID,
 		Files:    files.child,
@@ -313,8 +314,8 @@ func (s *Supervisor) childEnv(p *proc) []string {
 	}
 	set("SUPERVISOR_ENABLED", "1")
 	url := p.cfg.ServerURL
-	if url == "" {
-		url = s.serverURL
+	if url == "" && !p.cfg.ServerURLEmpty {
+		url = s.serverURL // serverurl= given empty means none at all
 	}
 	if url != "" {
 		set("SUPERVISOR_SERVER_URL", url)
@@ -338,10 +339,10 @@ func (s *Supervisor) childEnv(p *proc) []string {
 
 // runFiles are the pipes of one run.
 type runFiles struct {
-	child                  [3]*os.File // the child's 0, 1, 2
-	stdin                  *os.File    // parent's write end (nil for fcgi)
-	stdout, stderr         *os.File    // parent's read ends (stderr nil when redirected)
-	closeAfter             []*os.File  // child ends to close in the parent
+	child                  [3]*os.File   // the child's 0, 1, 2
+	stdin                  *os.File      // parent's write end (nil for fcgi)
+	stdout, stderr         *logging.Pipe // parent's read ends (stderr nil when redirected)
+	closeAfter             []*os.File    // child ends to close in the parent
 	stdoutFile, stderrFile *logging.RotatingFile
 }
 
@@ -357,7 +358,10 @@ func (f *runFiles) closeChildEnds() {
 func (p *proc) openRun() (*runFiles, error) {
 	f := &runFiles{}
 	fail := func(err error) (*runFiles, error) {
-		for _, c := range []*os.File{f.stdin, f.stdout, f.stderr} {
+		if f.stdin != nil {
+			f.stdin.Close()
+		}
+		for _, c := range []*logging.Pipe{f.stdout, f.stderr} {
 			if c != nil {
 				c.Close()
 			}
@@ -385,14 +389,14 @@ func (p *proc) openRun() (*runFiles, error) {
 		f.child[0], f.stdin = r, w
 		f.closeAfter = append(f.closeAfter, r)
 	}
-	r, w, err := os.Pipe()
+	r, w, err := logging.NewPipe()
 	if err != nil {
 		return fail(err)
 	}
 	f.stdout, f.child[1], f.child[2] = r, w, w
 	f.closeAfter = append(f.closeAfter, w)
 	if !p.cfg.RedirectStderr || p.lst != nil {
-		r, w, err := os.Pipe()
+		r, w, err := logging.NewPipe()
 		if err != nil {
 			return fail(err)
 		}
@@ -412,13 +416,17 @@ func (p *proc) openRun() (*runFiles, error) {
 	return f, nil
 }
 
+// coalesceOutput is how long plain child output may gather in its pipe
+// before it is written to the log (see logging.PumpConfig.Coalesce).
+const coalesceOutput = 20 * time.Millisecond
+
 // startPumps starts the readers of a run that has a pid.
 func (p *proc) startPumps(f *runFiles, pid int) {
 	s := p.s
 	if f.stdin != nil {
 		p.stdin = newStdinWriter(f.stdin)
 	}
-	mk := func(channel string, pipe *os.File, file *logging.RotatingFile, lc config.LogConfig) {
+	mk := func(channel string, pipe *logging.Pipe, file *logging.RotatingFile, lc config.LogConfig) {
 		pc := logging.PumpConfig{
 			Name: p.cfg.Name, Channel: channel, Pipe: pipe, File: file,
 			StripAnsi: s.cfg.Supervisord.StripAnsi, MainLog: s.log,
@@ -451,6 +459,9 @@ func (p *proc) startPumps(f *runFiles, pid int) {
 					payload := events.CommPayload(p.cfg.Name, p.g.cfg.Name, pid, data)
 					s.post(func() { s.ev.notify(commType, payload) })
 				}
+			}
+			if !lc.EventsEnabled && lc.CaptureMaxBytes == 0 && !s.log.Enabled(config.LevelDebug) {
+				pc.Coalesce = coalesceOutput
 			}
 		}
 		kind := "POutputDispatcher"

@@ -79,6 +79,8 @@ type Supervisor struct {
 	mood    atomic.Int32
 	pending *config.Config // config to restart with (reload)
 
+	groupsAdded bool
+
 	stopping           bool
 	stopGroups         []*group
 	lastShutdownReport time.Time
@@ -123,31 +125,10 @@ func New(o Options) *Supervisor {
 		s.reaper = spawn.StartReaper(s.exits)
 	}
 	s.mood.Store(int32(MoodRunning))
-	s.serverURL = defaultServerURL(o.Config)
+	s.serverURL = o.Config.ServerURL
 	s.ev = newEventHub(s)
 	s.shutdownTimer = newTimer(func(time.Time) { s.shutdownStep() })
 	return s
-}
-
-// defaultServerURL is ServerOptions.serverurl: the first unix server, else
-// the last inet server, else none.
-func defaultServerURL(cfg *config.Config) string {
-	for _, sc := range cfg.Servers {
-		if sc.Unix {
-			return "unix://" + sc.File
-		}
-	}
-	url := ""
-	for _, sc := range cfg.Servers {
-		if !sc.Unix {
-			host := sc.Host
-			if host == "" {
-				host = "localhost"
-			}
-			url = "http://" + host + ":" + itoa(sc.Port)
-		}
-	}
-	return url
 }
 
 // Run adds the configured groups, starts what autostarts, and runs the
@@ -159,9 +140,7 @@ func (s *Supervisor) Run(ready func()) Mood {
 	runtime.LockOSThread()
 	defer close(s.finished)
 	spawn.MarkInheritedCloexec()
-	for _, gc := range s.cfg.Groups {
-		s.addGroup(gc)
-	}
+	s.AddGroups()
 	s.ev.notify(events.SupervisorStateChangeRunning, "")
 	if ready != nil {
 		ready()
@@ -205,6 +184,20 @@ func (s *Supervisor) Run(ready func()) Mood {
 	return s.result
 }
 
+// AddGroups adds the configured groups (creating AUTO logs and sending
+// PROCESS_GROUP_ADDED) if that has not been done yet. supervisord calls it
+// before opening its servers, as Supervisor does; Run calls it otherwise.
+// It must not be called once Run is running.
+func (s *Supervisor) AddGroups() {
+	if s.groupsAdded {
+		return
+	}
+	s.groupsAdded = true
+	for _, gc := range s.cfg.Groups {
+		s.addGroup(gc)
+	}
+}
+
 // Pending is the config a restart should use (set when Run returns
 // MoodRestarting).
 func (s *Supervisor) Pending() *config.Config { return s.pending }
@@ -225,24 +218,7 @@ func (s *Supervisor) post(f func()) bool {
 // call runs f on the loop and waits for it. It returns SHUTDOWN_STATE if
 // the loop has already finished.
 func (s *Supervisor) call(ctx context.Context, f func()) error {
-	done := make(chan struct{})
-	if !s.post(func() { f(); close(done) }) {
-		return faults.Bare(faults.ShutdownState)
-	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.finished:
-		// The loop may have run f just before finishing.
-		select {
-		case <-done:
-			return nil
-		default:
-			return faults.Bare(faults.ShutdownState)
-		}
-	}
+	return s.await(ctx, func(finish func()) { f(); finish() })
 }
 
 // Signal delivers a signal received by the daemon. As Supervisor's

@@ -95,10 +95,16 @@ type Daemon struct {
 // supervisord -n on it. The daemon is stopped when the test ends.
 func Start(t testing.TB, im Impl, conf string, extraArgs ...string) *Daemon {
 	t.Helper()
+	return StartIn(t, im, t.TempDir(), conf, extraArgs...)
+}
+
+// StartIn is Start in a directory the caller prepared (e.g. one an
+// unprivileged user can write to).
+func StartIn(t testing.TB, im Impl, dir, conf string, extraArgs ...string) *Daemon {
+	t.Helper()
 	if im.Name == Reference.Name {
 		reftest.Require(t)
 	}
-	dir := t.TempDir()
 	conf = strings.ReplaceAll(conf, "{dir}", dir)
 	path := filepath.Join(dir, "supervisord.conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {

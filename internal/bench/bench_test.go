@@ -1,0 +1,369 @@
+// Package bench measures gosupervisor side by side with the reference
+// (Debian's Python Supervisor 4.2.5) in one run, and writes the results and
+// the method to docs/performance.md (`make bench`). Nothing here asserts a
+// time: benchmarks report, tests test.
+package bench
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gosupervisor/gosupervisor/internal/reftest"
+	"github.com/gosupervisor/gosupervisor/internal/testenv"
+)
+
+var (
+	reportPath = flag.String("report", "", "write the results to this markdown file (relative to the repository root)")
+	idleWindow = flag.Duration("idle", 30*time.Second, "how long to count idle wakeups")
+	cpuWindow  = flag.Duration("cpuwindow", 20*time.Second, "how long to measure CPU under chatty children")
+)
+
+// result is one measured quantity for both implementations.
+type result struct {
+	Section, Metric, Unit string
+	Ours, Ref             float64
+	HasRef                bool
+	Target                string
+	Better                string // "lower" or "higher"
+}
+
+var (
+	mu      sync.Mutex
+	results []result
+	methods = map[string]string{}
+)
+
+func record(r result) {
+	mu.Lock()
+	defer mu.Unlock()
+	results = append(results, r)
+}
+
+func method(section, text string) {
+	mu.Lock()
+	defer mu.Unlock()
+	methods[section] = text
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if *reportPath != "" && len(results) > 0 {
+		if err := writeReport(*reportPath); err != nil {
+			fmt.Fprintln(os.Stderr, "writing report:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// haveRef reports whether the reference can be measured.
+func haveRef() bool {
+	_, err := os.Stat(reftest.PackageDir)
+	return err == nil
+}
+
+// impls returns ours and, when installed, the reference.
+func impls(b *testing.B) []testenv.Impl {
+	out := []testenv.Impl{testenv.Ours(b)}
+	if haveRef() {
+		out = append(out, testenv.Reference)
+	}
+	return out
+}
+
+// both runs measure for ours and the reference and records the values.
+func both(b *testing.B, section, metric, unit, target, better string, measure func(im testenv.Impl) float64) {
+	r := result{Section: section, Metric: metric, Unit: unit, Target: target, Better: better}
+	for _, im := range impls(b) {
+		v := measure(im)
+		if im.Name == "ours" {
+			r.Ours = v
+		} else {
+			r.Ref, r.HasRef = v, true
+		}
+		b.ReportMetric(v, im.Name+"-"+strings.ReplaceAll(unit, " ", "_"))
+	}
+	record(r)
+}
+
+// status reads one field of /proc/<pid>/status in kB or as a count.
+func status(pid int, field string) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, field+":") {
+			f := strings.Fields(line[len(field)+1:])
+			if len(f) > 0 {
+				v, _ := strconv.ParseFloat(f[0], 64)
+				return v
+			}
+		}
+	}
+	return -1
+}
+
+// wakeups sums the context switches of every thread of pid: each one is
+// the daemon being woken up (or preempted) once.
+func wakeups(pid int) float64 {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", pid))
+	total := 0.0
+	for _, t := range tasks {
+		tid, _ := strconv.Atoi(filepath.Base(t))
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/status", pid, tid))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.HasSuffix(strings.SplitN(line, ":", 2)[0], "ctxt_switches") {
+				v, _ := strconv.ParseFloat(strings.TrimSpace(strings.SplitN(line, ":", 2)[1]), 64)
+				total += v
+			}
+		}
+	}
+	return total
+}
+
+// cpuSeconds is the user+system CPU time of pid (all its threads).
+func cpuSeconds(pid int) float64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100 // USER_HZ
+}
+
+const header = `
+[supervisord]
+logfile={dir}/supervisord.log
+pidfile={dir}/supervisord.pid
+childlogdir={dir}
+minfds=8192
+loglevel=info
+`
+
+func manyPrograms(n int, command string) string {
+	return header + fmt.Sprintf(`
+[program:p]
+command=%s
+process_name=%%(program_name)s_%%(process_num)03d
+numprocs=%d
+`, command, n)
+}
+
+func BenchmarkStartup500(b *testing.B) {
+	method("Startup and memory", "500 programs (`sleep 1000`, numprocs=500, AUTO child logs) in one config. "+
+		"Spawn time: from launching `supervisord -n` to the timestamp of the 500th `spawned:` line in the main log. "+
+		"RSS: VmRSS of the supervisord process once all 500 are RUNNING (children not included).")
+	conf := manyPrograms(500, "/bin/sleep 1000")
+	rss := map[string]float64{}
+	both(b, "Startup and memory", "all 500 programs spawned", "s", "≤ 0.45 s", "lower", func(im testenv.Impl) float64 {
+		start := time.Now()
+		d := testenv.Start(b, im, conf)
+		d.WaitFor("spawned:", 500, 120*time.Second)
+		var last time.Time
+		for _, l := range d.Lines() {
+			if strings.Contains(l, "spawned:") {
+				last, _ = testenv.LogTime(l)
+			}
+		}
+		d.WaitFor("entered RUNNING state", 500, 120*time.Second)
+		rss[im.Name] = status(d.PID(), "VmRSS") / 1024
+		d.Stop()
+		return last.Sub(start.Truncate(time.Millisecond)).Seconds()
+	})
+	r := result{Section: "Startup and memory", Metric: "RSS with 500 programs", Unit: "MB", Target: "≤ 12 MB", Better: "lower", Ours: rss["ours"]}
+	if v, ok := rss["reference"]; ok {
+		r.Ref, r.HasRef = v, true
+	}
+	record(r)
+}
+
+func BenchmarkIdle100(b *testing.B) {
+	method("Idle", fmt.Sprintf("100 programs (`sleep 100000`), all RUNNING, left alone. The context switches of every "+
+		"thread of the supervisord process (/proc/PID/task/*/status) are counted over %s and divided by the "+
+		"window: each is one wake-up.", *idleWindow))
+	conf := manyPrograms(100, "/bin/sleep 100000")
+	both(b, "Idle", "wake-ups per second with 100 programs", "wakeups/s", "≤ 0.05/s", "lower", func(im testenv.Impl) float64 {
+		d := testenv.Start(b, im, conf)
+		d.WaitFor("entered RUNNING state", 100, 60*time.Second)
+		time.Sleep(2 * time.Second) // let start-up work settle
+		before := wakeups(d.PID())
+		time.Sleep(*idleWindow)
+		after := wakeups(d.PID())
+		d.Stop()
+		return (after - before) / idleWindow.Seconds()
+	})
+}
+
+func BenchmarkCrashRespawn(b *testing.B) {
+	method("Crash to respawn", "One program that runs 1.5 s and exits 1 (`autorestart=true`, `startsecs=1`). "+
+		"Latency: from the timestamp of each `exited:` line to that of the following `spawned:` line, median of 5 cycles "+
+		"(log timestamps have millisecond resolution).")
+	conf := header + `
+[program:crashy]
+command=/bin/sh -c 'sleep 1.5; exit 1'
+autorestart=true
+startsecs=1
+`
+	both(b, "Crash to respawn", "crash-to-respawn latency", "ms", "≤ 10 ms", "lower", func(im testenv.Impl) float64 {
+		d := testenv.Start(b, im, conf)
+		d.WaitFor("spawned:", 6, 60*time.Second)
+		var gaps []float64
+		var exited time.Time
+		for _, l := range d.Lines() {
+			t, _ := testenv.LogTime(l)
+			switch {
+			case strings.Contains(l, "exited: crashy"):
+				exited = t
+			case strings.Contains(l, "spawned:") && !exited.IsZero():
+				gaps = append(gaps, float64(t.Sub(exited).Microseconds())/1000)
+				exited = time.Time{}
+			}
+		}
+		d.Stop()
+		sort.Float64s(gaps)
+		return gaps[len(gaps)/2]
+	})
+}
+
+const logBytes = 200 << 20
+
+func BenchmarkLogThroughput(b *testing.B) {
+	method("Log throughput", "One child writes 200 MiB to stdout as fast as it can (`head -c 209715200 /dev/zero`), "+
+		"logged to a file without rotation. Time: from the `spawned:` line to the log file holding all 200 MiB (the size is "+
+		"checked every 5 ms, and must equal 200 MiB exactly: nothing lost). Baseline: the same bytes through a plain pipe into "+
+		"`cat > file`. The ratio is baseline time / supervisord time (1.0 = as fast as a plain copy).")
+	var baseline float64
+	{
+		dir := b.TempDir()
+		start := time.Now()
+		cmd := exec.Command("/bin/sh", "-c", fmt.Sprintf("head -c %d /dev/zero | cat > %s/plain", logBytes, dir))
+		if err := cmd.Run(); err != nil {
+			b.Fatal(err)
+		}
+		baseline = time.Since(start).Seconds()
+	}
+	conf := header + fmt.Sprintf(`
+[program:firehose]
+command=/bin/sh -c 'head -c %d /dev/zero; sleep 1000'
+stdout_logfile={dir}/firehose.log
+stdout_logfile_maxbytes=0
+startsecs=0
+`, logBytes)
+	both(b, "Log throughput", "200 MiB logged, relative to a plain pipe-to-file copy", "ratio", "≥ 0.9", "higher", func(im testenv.Impl) float64 {
+		d := testenv.Start(b, im, conf)
+		d.WaitFor("spawned:", 1, 60*time.Second)
+		var spawned time.Time
+		for _, l := range d.Lines() {
+			if strings.Contains(l, "spawned:") {
+				spawned, _ = testenv.LogTime(l)
+			}
+		}
+		path := filepath.Join(d.Dir, "firehose.log")
+		deadline := time.Now().Add(5 * time.Minute)
+		for {
+			st, err := os.Stat(path)
+			if err == nil && st.Size() >= logBytes {
+				if st.Size() != logBytes {
+					b.Errorf("%s: log holds %d bytes, want %d", im.Name, st.Size(), logBytes)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				b.Fatalf("%s: log never reached 200 MiB", im.Name)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		took := time.Since(spawned).Seconds()
+		d.Stop()
+		return baseline / took
+	})
+}
+
+func BenchmarkChattyChildren(b *testing.B) {
+	method("Chatty children", fmt.Sprintf("20 children, each writing one line per millisecond, one write per line "+
+		"(a perl loop with autoflush and a 1 ms select; about 900 lines/s each on this machine), logged to AUTO files. "+
+		"After a 3 s warm-up, the CPU time (user+system, all threads) of the supervisord process is measured over %s "+
+		"and given as a percentage of one core. The children's own CPU is not counted.", *cpuWindow))
+	conf := header + `
+[program:chatty]
+command=/usr/bin/perl -e '$|=1; for(my $i=0;;$i++){ print "line $i of some chatty program output\n"; select(undef,undef,undef,0.001) }'
+process_name=%(program_name)s_%(process_num)02d
+numprocs=20
+`
+	both(b, "Chatty children", "daemon CPU with 20 × 1000 lines/s", "% of a core", "≤ 1/8 of the reference", "lower", func(im testenv.Impl) float64 {
+		d := testenv.Start(b, im, conf)
+		d.WaitFor("entered RUNNING state", 20, 60*time.Second)
+		time.Sleep(3 * time.Second)
+		c0, t0 := cpuSeconds(d.PID()), time.Now()
+		time.Sleep(*cpuWindow)
+		c1, t1 := cpuSeconds(d.PID()), time.Now()
+		d.Stop()
+		return 100 * (c1 - c0) / t1.Sub(t0).Seconds()
+	})
+}
+
+func writeReport(rel string) error {
+	root, err := testenv.RepoRoot()
+	if err != nil {
+		return err
+	}
+	path := rel
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, rel)
+	}
+	var w strings.Builder
+	cpu := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(l, "model name") {
+				cpu = strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
+				break
+			}
+		}
+	}
+	fmt.Fprintf(&w, "# Performance\n\nMeasured by `make bench` (internal/bench), gosupervisor and the reference "+
+		"(Debian's Python Supervisor 4.2.5) one after the other in the same run, on the same machine: "+
+		"%d CPUs (%s), %s/%s, %s. Regenerate with `make bench`; the numbers below are from the last run.\n\n",
+		runtime.NumCPU(), cpu, runtime.GOOS, runtime.GOARCH, time.Now().Format("2006-01-02"))
+	sections := []string{}
+	seen := map[string]bool{}
+	for _, r := range results {
+		if !seen[r.Section] {
+			seen[r.Section] = true
+			sections = append(sections, r.Section)
+		}
+	}
+	w.WriteString("| Measure | gosupervisor | reference | target |\n|---|---|---|---|\n")
+	for _, r := range results {
+		ref := "not installed"
+		if r.HasRef {
+			ref = fmt.Sprintf("%.3g %s", r.Ref, r.Unit)
+		}
+		fmt.Fprintf(&w, "| %s | %.3g %s | %s | %s |\n", r.Metric, r.Ours, r.Unit, ref, r.Target)
+	}
+	w.WriteString("\n## Method\n\n")
+	for _, s := range sections {
+		if m, ok := methods[s]; ok {
+			fmt.Fprintf(&w, "### %s\n\n%s\n\n", s, m)
+		}
+	}
+	return os.WriteFile(path, []byte(w.String()), 0o644)
+}
