@@ -323,6 +323,9 @@ func (r *runner) run(args []string, wantText string) (string, string, int) {
 				t.Fatalf("%s %v: %q never appeared; stdout %q stderr %q", r.ctl, args, wantText, stdout.String(), stderr.String())
 			}
 		}
+		if r.ctl == reftest.Supervisorctl {
+			waitIdle(cmd.Process.Pid, done)
+		}
 		cmd.Process.Signal(syscall.SIGINT)
 	}
 	select {
@@ -333,6 +336,29 @@ func (r *runner) run(args []string, wantText string) (string, string, int) {
 		t.Fatalf("%s %v did not finish; stdout %q stderr %q", r.ctl, args, stdout.String(), stderr.String())
 	}
 	return stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()
+}
+
+// waitIdle waits (a few seconds at most) until the process is blocked in
+// poll or select. The reference turns a SIGINT that lands while asyncore
+// is handling data into "Cannot connect, error: <class
+// 'KeyboardInterrupt'> ()" instead of its Ctrl-C handling: a race of
+// its own, kept out of the comparison.
+func waitIdle(pid int, done <-chan struct{}) {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		w, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/wchan")
+		if err != nil {
+			return
+		}
+		if s := string(w); strings.Contains(s, "poll") || strings.Contains(s, "select") {
+			return
+		}
+		select {
+		case <-done:
+			return
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
 }
 
 // isPidCommand: the pid command prints bare pids, masked as N.
