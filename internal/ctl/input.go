@@ -2,6 +2,7 @@ package ctl
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -193,6 +194,9 @@ type readlineInput struct {
 }
 
 func newReadlineInput(stdin *os.File, stdout io.Writer, out *bufio.Writer, completer readline.AutoCompleter) (*readlineInput, error) {
+	// Readline's password mode shows each key as a NUL byte; getpass
+	// shows nothing.
+	stdout = noNUL{stdout}
 	rl, err := readline.NewEx(&readline.Config{
 		Stdin:                  stdin,
 		Stdout:                 stdout,
@@ -262,3 +266,14 @@ func (r *readlineInput) ReadPassword(ctx context.Context, prompt string) (string
 func (r *readlineInput) echoesEnd() bool { return true }
 
 func (r *readlineInput) Close() { r.rl.Close() }
+
+// noNUL drops NUL bytes on their way to the terminal.
+type noNUL struct{ w io.Writer }
+
+func (n noNUL) Write(p []byte) (int, error) {
+	if bytes.IndexByte(p, 0) < 0 {
+		return n.w.Write(p)
+	}
+	_, err := n.w.Write(bytes.ReplaceAll(p, []byte{0}, nil))
+	return len(p), err
+}
