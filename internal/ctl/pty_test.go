@@ -141,6 +141,11 @@ func (p *ptyProc) rest() string {
 
 func (p *ptyProc) send(s string) {
 	p.t.Helper()
+	if p.cmd.Path == reftest.Supervisorctl {
+		// Keys that reach the reference while GNU readline switches the
+		// terminal's mode can be flushed away; wait until it reads.
+		waitIdle(p.cmd.Process.Pid, p.done)
+	}
 	if _, err := p.master.Write([]byte(s)); err != nil {
 		p.t.Fatal(err)
 	}
