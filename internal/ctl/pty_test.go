@@ -155,9 +155,14 @@ func (p *ptyProc) send(s string) {
 // a signal killed it, with the signal).
 func (p *ptyProc) exit() (int, syscall.Signal) {
 	p.t.Helper()
+	return p.exitWithin(20 * time.Second)
+}
+
+func (p *ptyProc) exitWithin(d time.Duration) (int, syscall.Signal) {
+	p.t.Helper()
 	select {
 	case <-p.done:
-	case <-time.After(20 * time.Second):
+	case <-time.After(d):
 		p.t.Fatalf("%s did not exit; output after the mark:\n%q", p.cmd.Path, p.rest())
 	}
 	ws := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
@@ -195,6 +200,10 @@ startsecs=0
 command=sleep 600
 startsecs=30
 autostart=false
+
+[program:cat]
+command=cat
+startsecs=0
 
 [group:grp]
 programs=a,b
@@ -234,7 +243,7 @@ func ptyDaemon(t *testing.T) (dir, conf string) {
 	}
 	startDaemon(t, supervisord, conf)
 	r := &runner{t: t, dir: dir, conf: conf}
-	r.wait("RUNNING sleeper echoer grp:a grp:b")
+	r.wait("RUNNING sleeper echoer cat grp:a grp:b")
 	return dir, conf
 }
 
@@ -325,6 +334,51 @@ func TestShell(t *testing.T) {
 			if !strings.HasSuffix(string(data), "tail -f echoer\nversion\nstatus sleeper \n") {
 				t.Errorf("history after the second session: %q", data)
 			}
+		})
+	}
+}
+
+// TestShellForeground: fg sends typed lines to the process and shows its
+// output, Ctrl-C returns to the prompt; Ctrl-C during another command
+// ends the shell (status 0).
+func TestShellForeground(t *testing.T) {
+	dir, conf := ptyDaemon(t)
+	for name, bin := range ptyImpls(t) {
+		t.Run(name, func(t *testing.T) {
+			p := startPty(t, bin, dir, "-c", conf)
+			p.expect("ptytest> ")
+			p.send("fg cat\r")
+			p.expect("==> Press Ctrl-C to exit <==")
+			line := "line-from-" + name
+			p.send(line + "\r")
+			// The terminal echoes the line, then cat's output comes back
+			// through the log stream.
+			p.expect(line)
+			p.expect(line)
+			p.send("\x03")
+			p.expect("Exiting foreground")
+			p.expect("ptytest> ")
+			p.send("quit\r")
+			// The reference's fg thread outlives fg in a select with a
+			// 30 s timeout, and Python waits for it before exiting.
+			if code, sig := p.exitWithin(45 * time.Second); code != 0 {
+				t.Fatalf("exit %d (signal %v)", code, sig)
+			}
+
+			// Ctrl-C during another command ends the shell, status 0.
+			// (Not after fg: the reference's fg thread lives on and takes
+			// the signal, so its Ctrl-C waits for the call to return.)
+			p = startPty(t, bin, dir, "-c", conf)
+			p.expect("ptytest> ")
+			p.send("start slow\r")
+			(&runner{t: t, dir: dir, conf: conf}).wait("STARTING slow")
+			p.send("\x03")
+			if code, sig := p.exit(); code != 0 {
+				t.Fatalf("exit %d (signal %v) after Ctrl-C during start", code, sig)
+			}
+			c := (&runner{t: t, dir: dir, conf: conf}).client()
+			c.Call(t.Context(), "supervisor.stopProcess", "slow")
+			c.Close()
 		})
 	}
 }

@@ -338,20 +338,25 @@ func (r *runner) run(args []string, wantText string) (string, string, int) {
 	return stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()
 }
 
-// waitIdle waits (a few seconds at most) until the process is blocked in
-// poll or select. The reference turns a SIGINT that lands while asyncore
-// is handling data into "Cannot connect, error: <class
-// 'KeyboardInterrupt'> ()" instead of its Ctrl-C handling: a race of
-// its own, kept out of the comparison.
+// waitIdle waits (a few seconds at most) until the process is asleep in
+// a system call (state S: poll, select, recv), not running Python code.
+// The reference turns a SIGINT that lands while asyncore handles data into
+// "Cannot connect, error: <class 'KeyboardInterrupt'> ()" instead of its
+// Ctrl-C handling, and GNU readline can drop keys typed while it switches
+// the terminal's mode: races of its own, kept out of the comparison.
 func waitIdle(pid int, done <-chan struct{}) {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		w, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/wchan")
+		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 		if err != nil {
 			return
 		}
-		if s := string(w); strings.Contains(s, "poll") || strings.Contains(s, "select") {
-			return
+		// pid (comm) state ...: comm may hold spaces and parentheses.
+		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] == 'S' {
+			w, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/wchan")
+			if len(w) > 0 && string(w) != "0" {
+				return
+			}
 		}
 		select {
 		case <-done:
