@@ -299,3 +299,16 @@ func vocabWithSpace() []string {
 	}
 	return out
 }
+
+func TestCompletionScripts(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		var out, errOut strings.Builder
+		code := Main([]string{"supervisorctl", "completion", shell}, Streams{Stdout: &out, Stderr: &errOut})
+		if code != 0 || errOut.Len() != 0 {
+			t.Errorf("completion %s: exit %d, stderr %q", shell, code, errOut.String())
+		}
+		if s := out.String(); !strings.Contains(s, "supervisorctl") || !strings.Contains(s, "__complete") {
+			t.Errorf("completion %s: not a completion script:\n%.300s", shell, s)
+		}
+	}
+}
