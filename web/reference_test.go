@@ -24,7 +24,7 @@ stdout_logfile={dir}/talker.out
 startsecs=0
 [program:quick]
 command=/bin/true
-startsecs=1
+startsecs=3
 startretries=0
 autostart=false
 [program:nolog]

@@ -161,6 +161,8 @@ func runDaemon(o Options, notifyReady func(error)) int {
 	notify := newSystemdNotifier()
 
 	first := true
+	// Event serials continue across restarts, as Supervisor's GlobalSerial.
+	serial := supervisor.NewEventSerial()
 	for {
 		// Refuse before touching any file when another daemon already
 		// serves one of our addresses (Supervisor would first delete the
@@ -207,7 +209,7 @@ func runDaemon(o Options, notifyReady func(error)) int {
 		if !cfg.Supervisord.Nocleanup {
 			clearAutoChildLogs(cfg, log)
 		}
-		sup := supervisor.New(supervisor.Options{Config: cfg, Log: log, Reload: o.Reload, Exits: exits})
+		sup := supervisor.New(supervisor.Options{Config: cfg, Log: log, Reload: o.Reload, Exits: exits, EventSerial: serial})
 		sup.AddGroups()
 		var servers Servers
 		if o.Servers != nil {

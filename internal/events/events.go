@@ -6,6 +6,7 @@ package events
 
 import (
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/gosupervisor/gosupervisor/internal/pyfmt"
@@ -177,6 +178,20 @@ func TickPayload(when int64) string { return fmt.Sprintf("when:%d", when) }
 // Envelope renders the header line and payload sent to a listener; len
 // counts characters, as Python's len() of a str does.
 func Envelope(identifier string, serial int64, pool string, poolSerial int64, t Type, payload string) string {
-	return fmt.Sprintf("ver:3.0 server:%s serial:%d pool:%s poolserial:%d eventname:%s len:%d\n%s",
-		identifier, serial, pool, poolSerial, t, utf8.RuneCountInString(payload), payload)
+	b := make([]byte, 0, 96+len(identifier)+len(pool)+len(payload))
+	b = append(b, "ver:3.0 server:"...)
+	b = append(b, identifier...)
+	b = append(b, " serial:"...)
+	b = strconv.AppendInt(b, serial, 10)
+	b = append(b, " pool:"...)
+	b = append(b, pool...)
+	b = append(b, " poolserial:"...)
+	b = strconv.AppendInt(b, poolSerial, 10)
+	b = append(b, " eventname:"...)
+	b = append(b, t.String()...)
+	b = append(b, " len:"...)
+	b = strconv.AppendInt(b, int64(utf8.RuneCountInString(payload)), 10)
+	b = append(b, '\n')
+	b = append(b, payload...)
+	return string(b)
 }

@@ -18,6 +18,11 @@ type Pipe struct {
 	mu      sync.Mutex // guards closed
 	closed  bool
 
+	// file and rc are set when the pipe waits on Go's own poller instead
+	// (see Pump's Prompt mode); the file then owns the descriptor.
+	file *os.File
+	rc   syscall.RawConn
+
 	fullReads int  // consecutive reads that emptied a full pipe
 	grown     bool // the pipe buffer was enlarged
 }
@@ -57,7 +62,67 @@ func (p *Pipe) Close() error {
 	if p.added {
 		thePoller.remove(p)
 	}
+	if p.file != nil {
+		return p.file.Close()
+	}
 	return syscall.Close(p.fd)
+}
+
+// useRuntimePoller hands the descriptor to Go's network poller, for a
+// reader that stays blocked on it (readWait).
+func (p *Pipe) useRuntimePoller() error {
+	f := os.NewFile(uintptr(p.fd), "|0")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	p.file, p.rc = f, rc
+	return nil
+}
+
+// readWait reads, parking the goroutine on Go's poller until there is
+// data, end of file, or the read deadline (os.ErrDeadlineExceeded).
+func (p *Pipe) readWait(buf []byte) (int, error) {
+	var n int
+	var rerr error
+	err := p.rc.Read(func(fd uintptr) bool {
+		for {
+			n, rerr = syscall.Read(int(fd), buf)
+			if rerr != syscall.EINTR {
+				break
+			}
+		}
+		return rerr != syscall.EAGAIN
+	})
+	if err != nil {
+		return 0, err
+	}
+	if n < 0 {
+		n = 0
+	}
+	return n, rerr
+}
+
+// readNow makes one non-blocking read of a pipe on Go's poller.
+func (p *Pipe) readNow(buf []byte) (int, error) {
+	var n int
+	var rerr error
+	err := p.rc.Read(func(fd uintptr) bool {
+		for {
+			n, rerr = syscall.Read(int(fd), buf)
+			if rerr != syscall.EINTR {
+				break
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return 0, err
+	}
+	if n < 0 {
+		n = 0
+	}
+	return n, rerr
 }
 
 // read makes one non-blocking read.

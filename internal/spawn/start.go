@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,10 +47,43 @@ var forkMu sync.Mutex
 // goes through the trampoline: SysProcAttr has no umask, and the daemon's
 // own umask must not change under its other goroutines.
 //
-// Start must be called from a goroutine locked to its OS thread for the
-// life of the daemon: Linux sends the parent-death signal when the forking
-// thread exits, not the process.
+// Every child is forked from one thread (see onSpawnThread): Linux sends
+// the parent-death signal when the forking thread exits, not the process.
 func Start(s *Spec) (pid int, err error) {
+	onSpawnThread(func() { pid, err = start(s) })
+	return pid, err
+}
+
+// spawnThread is the goroutine that forks every child, locked to its OS
+// thread and never ending, so that thread lives as long as the daemon. (A
+// Go thread exits only when a goroutine locked to it ends.) Callers need
+// no lock of their own: a goroutine locked to a thread pays a thread
+// hand-off each time it blocks and wakes, which made every message to the
+// daemon's loop cost two context switches when the loop held the lock.
+var spawnThread struct {
+	once sync.Once
+	reqs chan func()
+}
+
+// onSpawnThread runs f on the spawning thread and waits for it.
+func onSpawnThread(f func()) {
+	spawnThread.once.Do(func() {
+		spawnThread.reqs = make(chan func())
+		go spawnThreadLoop(spawnThread.reqs)
+	})
+	done := make(chan struct{})
+	spawnThread.reqs <- func() { f(); close(done) }
+	<-done
+}
+
+func spawnThreadLoop(reqs <-chan func()) {
+	runtime.LockOSThread() // for good: see spawnThread
+	for f := range reqs {
+		f()
+	}
+}
+
+func start(s *Spec) (pid int, err error) {
 	if s.Umask < 0 && !(s.DirSet && s.Dir == "") {
 		if cred, ok := directCredential(s.UID); ok {
 			files := []uintptr{s.Files[0].Fd(), s.Files[1].Fd(), s.Files[2].Fd()}

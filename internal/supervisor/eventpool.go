@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
-	"strings"
+	"sort"
 	"syscall"
 	"time"
 	"unicode/utf8"
 
+	"github.com/gosupervisor/gosupervisor/internal/config"
 	"github.com/gosupervisor/gosupervisor/internal/events"
 	"github.com/gosupervisor/gosupervisor/internal/process"
 	"github.com/gosupervisor/gosupervisor/internal/pyfmt"
@@ -24,19 +24,38 @@ type evt struct {
 	poolSerials map[string]int64
 }
 
-// eventHub is events.notify plus the global serial and the tick clocks.
-// Pools subscribe when their group is added and unsubscribe when removed.
+// EventSerial is Supervisor's GlobalSerial: the serial numbers events are
+// given when the first pool accepts them. Supervisor keeps it for the life
+// of the process, across restarts (SIGHUP, the restart RPC), while each
+// pool's own serial starts again when the pool is made anew. The daemon
+// therefore owns one and hands it to each Supervisor it runs, one at a time.
+type EventSerial struct{ n int64 }
+
+// NewEventSerial returns a serial whose first number is 0.
+func NewEventSerial() *EventSerial { return &EventSerial{n: -1} }
+
+// eventHub is events.notify plus the tick clock. Pools subscribe when their
+// group is added and unsubscribe when it is removed.
 type eventHub struct {
 	s      *Supervisor
 	pools  []*pool // in subscription order, as Supervisor's callback list
-	serial int64
+	serial *EventSerial
 
-	tickTimers map[events.Type]*timer
-	lastTick   map[events.Type]int64
+	// pending are the pools that may have something to dispatch. They are
+	// dispatched once the loop has finished the work at hand, as
+	// Supervisor dispatches in its groups' transition(), after reading
+	// output and before the next poll; see Supervisor.settle.
+	pending []*pool
+
+	tickTimer *timer
+	lastTick  map[events.Type]int64
 }
 
-func newEventHub(s *Supervisor) *eventHub {
-	return &eventHub{s: s, serial: -1, tickTimers: map[events.Type]*timer{}, lastTick: map[events.Type]int64{}}
+func newEventHub(s *Supervisor, serial *EventSerial) *eventHub {
+	if serial == nil {
+		serial = NewEventSerial()
+	}
+	return &eventHub{s: s, serial: serial, lastTick: map[events.Type]int64{}}
 }
 
 func newSerial(n *int64) int64 {
@@ -47,12 +66,14 @@ func newSerial(n *int64) int64 {
 	return *n
 }
 
-// notify delivers an event to every subscribed pool. With no listener
-// configured this is a loop over nothing: events cost nothing unless used.
+// notify hands an event to every pool subscribed to its type. With no
+// listener configured this is a loop over nothing: events cost nothing
+// unless used.
+//
+// Each pool gets the event once, however many of its events= names match,
+// and a rejected event goes back only to the pool that sent it. Supervisor
+// does neither (see docs/compat.md).
 func (h *eventHub) notify(t events.Type, payload string) {
-	if len(h.pools) == 0 {
-		return
-	}
 	var e *evt
 	for _, p := range h.pools {
 		if !p.subscribed(t) {
@@ -62,15 +83,29 @@ func (h *eventHub) notify(t events.Type, payload string) {
 			e = &evt{t: t, payload: payload, serial: -1, poolSerials: map[string]int64{}}
 		}
 		p.accept(e, false)
+		h.wantDispatch(p)
 	}
-	if e != nil {
-		// Dispatch after every pool has the event, as Supervisor's
-		// loop dispatches after notify returns.
-		for _, p := range h.pools {
-			if p.subscribed(t) {
-				p.s.local = append(p.s.local, p.dispatch)
-			}
-		}
+}
+
+// wantDispatch queues p for the next dispatch round.
+func (h *eventHub) wantDispatch(p *pool) {
+	if !p.queued {
+		p.queued = true
+		h.pending = append(h.pending, p)
+	}
+}
+
+// dispatchPending runs the queued pools' dispatch, in group priority
+// order as Supervisor's loop transitions its groups.
+func (h *eventHub) dispatchPending() {
+	ps := h.pending
+	h.pending = nil
+	if len(ps) > 1 {
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].g.cfg.Priority < ps[j].g.cfg.Priority })
+	}
+	for _, p := range ps {
+		p.queued = false
+		p.dispatch()
 	}
 }
 
@@ -89,31 +124,58 @@ func (h *eventHub) unsubscribe(p *pool) {
 	h.updateTicks()
 }
 
-// updateTicks arms a timer per TICK type that some pool subscribes to, and
-// only then: an idle daemon without tick listeners never wakes up.
-func (h *eventHub) updateTicks() {
-	for _, t := range []events.Type{events.Tick5, events.Tick60, events.Tick3600} {
-		wanted := false
-		for _, p := range h.pools {
-			if p.subscribed(t) {
-				wanted = true
-			}
-		}
-		tm := h.tickTimers[t]
-		switch {
-		case wanted && tm == nil:
-			t := t
-			period := t.TickPeriod()
-			tm = newTimer(func(now time.Time) { h.tick(t, now) })
-			h.tickTimers[t] = tm
-			now := h.s.now()
-			h.lastTick[t] = timeslice(period, now)
-			h.s.schedule(tm, nextSlice(period, now))
-		case !wanted && tm != nil:
-			h.s.schedule(tm, time.Time{})
-			delete(h.tickTimers, t)
+var tickTypes = [...]events.Type{events.Tick5, events.Tick60, events.Tick3600}
+
+// tickWanted reports whether some pool subscribes to t.
+func (h *eventHub) tickWanted(t events.Type) bool {
+	for _, p := range h.pools {
+		if p.subscribed(t) {
+			return true
 		}
 	}
+	return false
+}
+
+// updateTicks arms the tick timer when some pool subscribes to a TICK
+// type, and only then: an idle daemon without tick listeners never wakes
+// up. Supervisor checks every period on each pass of its loop; a period
+// nobody listens to is invisible (no serial is used), so only the wanted
+// ones are tracked here.
+func (h *eventHub) updateTicks() {
+	now := h.s.now()
+	any := false
+	for _, t := range tickTypes {
+		if !h.tickWanted(t) {
+			delete(h.lastTick, t)
+			continue
+		}
+		any = true
+		if _, ok := h.lastTick[t]; !ok {
+			h.lastTick[t] = timeslice(t.TickPeriod(), now)
+		}
+	}
+	if !any {
+		if h.tickTimer != nil {
+			h.s.schedule(h.tickTimer, time.Time{})
+			h.tickTimer = nil
+		}
+		return
+	}
+	if h.tickTimer == nil {
+		h.tickTimer = newTimer(h.tick)
+	}
+	h.s.schedule(h.tickTimer, h.nextTick())
+}
+
+// nextTick is the earliest rollover of a wanted period.
+func (h *eventHub) nextTick() time.Time {
+	var next int64 = -1
+	for t, last := range h.lastTick {
+		if n := last + t.TickPeriod(); next < 0 || n < next {
+			next = n
+		}
+	}
+	return time.Unix(next, 0)
 }
 
 func timeslice(period int64, now time.Time) int64 {
@@ -121,22 +183,28 @@ func timeslice(period int64, now time.Time) int64 {
 	return u - u%period
 }
 
-func nextSlice(period int64, now time.Time) time.Time {
-	return time.Unix(timeslice(period, now)+period, 0)
+// tick is Supervisor.tick: TICK_5, then TICK_60, then TICK_3600, each when
+// its period has rolled over (so at a full hour all three come, in that
+// order), with the start of the new period as when.
+func (h *eventHub) tick(now time.Time) {
+	for _, t := range tickTypes {
+		last, ok := h.lastTick[t]
+		if !ok {
+			continue
+		}
+		if this := timeslice(t.TickPeriod(), now); this != last {
+			h.lastTick[t] = this
+			h.notify(t, events.TickPayload(this))
+		}
+	}
+	if h.tickTimer != nil && len(h.lastTick) > 0 {
+		h.s.schedule(h.tickTimer, h.nextTick())
+	}
 }
 
-// tick sends TICK_* when the period rolls over (Supervisor.tick).
-func (h *eventHub) tick(t events.Type, now time.Time) {
-	period := t.TickPeriod()
-	this := timeslice(period, now)
-	if this != h.lastTick[t] {
-		h.lastTick[t] = this
-		h.notify(t, events.TickPayload(this))
-	}
-	if tm := h.tickTimers[t]; tm != nil {
-		h.s.schedule(tm, nextSlice(period, now))
-	}
-}
+// debug reports whether debug lines are logged: the per-event ones are
+// not even formatted otherwise.
+func (s *Supervisor) debug() bool { return s.log.Enabled(config.LevelDebug) }
 
 // pool is an EventListenerPool: a buffer of events for one listener group.
 type pool struct {
@@ -145,6 +213,8 @@ type pool struct {
 	buffer []*evt
 	serial int64
 	subs   []string
+	queued bool // in the hub's pending list
+	closed bool // the group was removed
 }
 
 func newPool(s *Supervisor, g *group) *pool {
@@ -165,41 +235,64 @@ func (p *pool) subscribed(t events.Type) bool {
 	return false
 }
 
-func (p *pool) close() { p.s.ev.unsubscribe(p) }
+func (p *pool) close() {
+	p.closed = true
+	p.s.ev.unsubscribe(p)
+}
 
 // accept is EventListenerPool._acceptEvent.
 func (p *pool) accept(e *evt, head bool) {
 	if e.serial < 0 {
-		e.serial = newSerial(&p.s.ev.serial)
+		e.serial = newSerial(&p.s.ev.serial.n)
 	}
 	name := p.g.cfg.Name
 	if _, ok := e.poolSerials[name]; !ok {
 		e.poolSerials[name] = newSerial(&p.serial)
 	} else {
-		p.s.log.Debug(fmt.Sprintf("rebuffering event %d for pool %s (buf size=%d, max=%d)", e.serial, name, len(p.buffer), p.g.cfg.BufferSize))
+		if p.s.debug() {
+			p.s.log.Debug(fmt.Sprintf("rebuffering event %d for pool %s (buf size=%d, max=%d)", e.serial, name, len(p.buffer), p.g.cfg.BufferSize))
+		}
 	}
 	if len(p.buffer) >= p.g.cfg.BufferSize && len(p.buffer) > 0 {
 		discarded := p.buffer[0]
+		p.buffer[0] = nil
 		p.buffer = p.buffer[1:]
 		p.s.log.Error(fmt.Sprintf("pool %s event buffer overflowed, discarding event %d", name, discarded.serial))
 	}
 	if head {
-		p.buffer = append([]*evt{e}, p.buffer...)
+		p.buffer = append(p.buffer, nil)
+		copy(p.buffer[1:], p.buffer)
+		p.buffer[0] = e
 	} else {
 		p.buffer = append(p.buffer, e)
 	}
 }
 
-// dispatch sends buffered events to ready listeners, oldest first.
+// capable is transition()'s dispatch_capable: some listener of the pool is
+// RUNNING and READY. Supervisor dispatches only then, so the failed
+// attempt that rebuffers an event (and logs it at debug) happens only then.
+func (p *pool) capable() bool {
+	for _, pr := range p.g.procs {
+		if pr.m.State == process.Running && pr.lst.state == lstReady {
+			return true
+		}
+	}
+	return false
+}
+
+// dispatch is EventListenerPool.dispatch: send the oldest events to ready
+// listeners until none is left; the event no listener took goes back to
+// the head of the buffer.
 func (p *pool) dispatch() {
-	if _, live := p.s.groups[p.g.cfg.Name]; !live || p.s.groups[p.g.cfg.Name] != p.g {
+	if p.closed || !p.capable() {
 		return
 	}
 	for len(p.buffer) > 0 {
 		e := p.buffer[0]
+		p.buffer[0] = nil
 		p.buffer = p.buffer[1:]
 		if !p.dispatchEvent(e) {
-			p.buffer = append([]*evt{e}, p.buffer...)
+			p.accept(e, true)
 			return
 		}
 	}
@@ -220,7 +313,9 @@ func (p *pool) dispatchEvent(e *evt) bool {
 		}
 		pr.lst.state = lstBusy
 		pr.lst.event = e
-		p.s.log.Debug(fmt.Sprintf("event %d sent to listener %s", e.serial, pr.cfg.Name))
+		if p.s.debug() {
+			p.s.log.Debug(fmt.Sprintf("event %d sent to listener %s", e.serial, pr.cfg.Name))
+		}
 		return true
 	}
 	return false
@@ -275,7 +370,7 @@ func (l *listener) processStateChanged(to process.State) {
 		l.reset()
 	}
 	if to == process.Running {
-		l.p.s.local = append(l.p.s.local, l.p.g.pool.dispatch)
+		l.p.s.ev.wantDispatch(l.p.g.pool)
 	}
 }
 
@@ -289,13 +384,15 @@ func (l *listener) exited() {
 
 func (l *listener) change(to lstState) {
 	name := l.p.cfg.Name
-	l.p.s.log.Debug(fmt.Sprintf("%s: %s -> %s", name, l.state, to))
+	if l.p.s.debug() {
+		l.p.s.log.Debug(fmt.Sprintf("%s: %s -> %s", name, l.state, to))
+	}
 	l.state = to
 	if to == lstUnknown {
 		l.p.s.log.Warn(fmt.Sprintf("%s: has entered the UNKNOWN state and will no longer receive events, this usually indicates the process violated the eventlistener protocol", name))
 	}
 	if to == lstReady {
-		l.p.s.local = append(l.p.s.local, l.p.g.pool.dispatch)
+		l.p.s.ev.wantDispatch(l.p.g.pool)
 	}
 }
 
@@ -341,7 +438,10 @@ func (l *listener) handle() {
 				line := l.buf[:pos]
 				l.buf = l.buf[pos+1:]
 				n, ok := pyIntBytes(line, len("RESULT "))
-				if !ok {
+				// A negative length makes Supervisor recurse until
+				// RecursionError and stop reading the listener; we
+				// call it what it is, a bad result line.
+				if !ok || n < 0 {
 					text := string(line)
 					if !utf8.Valid(line) {
 						text = "Undecodable: " + pyfmt.BytesRepr(line)
@@ -391,7 +491,9 @@ func clampSlice(buf []byte, n int) int {
 func (l *listener) handleResult(result []byte) {
 	name := l.p.cfg.Name
 	if string(result) == "OK" {
-		l.p.s.log.Debug(name + ": event was processed")
+		if l.p.s.debug() {
+			l.p.s.log.Debug(name + ": event was processed")
+		}
 		l.change(lstAcknowledged)
 		return
 	}
@@ -407,15 +509,44 @@ func (l *listener) reject() {
 	l.event = nil
 }
 
-// pyIntBytes parses line[skip:] as Python's int(bytes) does.
+// pyIntBytes parses line[skip:] as Python's int(bytes) does: ASCII
+// whitespace around, an optional sign, ASCII digits with single
+// underscores between them. A number too large for an int stands for
+// "more than any listener will send" (Supervisor would wait for it).
 func pyIntBytes(line []byte, skip int) (int, bool) {
 	if skip > len(line) {
 		return 0, false
 	}
-	t := strings.TrimSpace(string(line[skip:]))
-	if t == "" || strings.HasPrefix(t, "_") || strings.HasSuffix(t, "_") || strings.Contains(t, "__") {
+	t := bytes.Trim(line[skip:], " \t\n\v\f\r")
+	neg := false
+	if len(t) > 0 && (t[0] == '+' || t[0] == '-') {
+		neg = t[0] == '-'
+		t = t[1:]
+	}
+	if len(t) == 0 {
 		return 0, false
 	}
-	n, err := strconv.Atoi(strings.ReplaceAll(t, "_", ""))
-	return n, err == nil
+	n, huge, digit := 0, false, false
+	for i, c := range t {
+		switch {
+		case c >= '0' && c <= '9':
+			if n > (math.MaxInt-9)/10 {
+				huge = true
+			} else {
+				n = n*10 + int(c-'0')
+			}
+			digit = true
+		case c == '_' && digit && i+1 < len(t) && t[i+1] >= '0' && t[i+1] <= '9':
+			digit = false
+		default:
+			return 0, false
+		}
+	}
+	if huge {
+		n = math.MaxInt
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }

@@ -32,7 +32,8 @@ func ourGoroutines() string {
 		var ours []string
 		for _, g := range strings.Split(string(buf[:n]), "\n\n") {
 			if strings.Contains(g, "gosupervisor/internal/") && !strings.Contains(g, "ourGoroutines") && !strings.Contains(g, "TestMain") &&
-				!strings.Contains(g, "(*poller).loop") { // one per process, by design
+				!strings.Contains(g, "(*poller).loop") && // one per process, by design
+				!strings.Contains(g, "spawn.spawnThreadLoop") { // likewise
 				ours = append(ours, g)
 			}
 		}

@@ -154,14 +154,35 @@ func (g *group) sortedProcs() []*proc {
 
 // transitionAll runs transition() on every process in priority order, as
 // one pass of Supervisor's main loop does.
+//
+// The processes the pass spawns are given the time the pass ended as their
+// start time. Supervisor's loop looks at them again only on its next pass,
+// so the processes it spawned together become RUNNING together, in spawn
+// order, each listener pool dispatching right after its own processes.
+// With one start time their startsecs deadlines coincide and fire in one
+// batch in the order they were set, and listener pools see the same events
+// in the same order as Supervisor's (what an overflowing buffer keeps at
+// startup depends on it). Taking the end of the pass, not its start, keeps
+// every process STARTING for at least startsecs, however long spawning
+// took.
 func (s *Supervisor) transitionAll() {
+	var spawned []*proc
 	for _, g := range s.sortedGroups() {
 		for _, p := range g.procs {
+			before := p.m.LastStart
 			s.transition(p)
+			if p.m.State == process.Starting && !p.m.LastStart.Equal(before) {
+				spawned = append(spawned, p)
+			}
 		}
 		if g.pool != nil {
-			g.pool.dispatch()
+			s.ev.wantDispatch(g.pool)
 		}
+	}
+	end := s.now()
+	for _, p := range spawned {
+		p.m.LastStart = end
+		s.schedule(p.timer, p.m.Deadline())
 	}
 }
 
@@ -441,6 +462,7 @@ func (p *proc) startPumps(f *runFiles, pid int) {
 		}
 		if p.lst != nil && channel == "stdout" {
 			pc.Listener = true
+			pc.Prompt = true
 			pc.OnData = func(data []byte) { s.post(func() { p.lst.received(data) }) }
 		} else {
 			pc.CaptureMaxBytes = lc.CaptureMaxBytes
@@ -565,7 +587,7 @@ func (s *Supervisor) finishExit(p *proc, status syscall.WaitStatus) {
 	}
 	s.transition(p)
 	if p.g.pool != nil {
-		p.g.pool.dispatch()
+		s.ev.wantDispatch(p.g.pool)
 	}
 }
 

@@ -13,7 +13,6 @@ package supervisor
 import (
 	"context"
 	"os"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -63,6 +62,8 @@ type Options struct {
 	Exits chan spawn.Exit
 	// Now is the clock (tests may fake it for pure logic only).
 	Now func() time.Time
+	// EventSerial numbers events across restarts; nil starts at 0.
+	EventSerial *EventSerial
 }
 
 // Supervisor is the loop and everything it owns.
@@ -99,6 +100,7 @@ type Supervisor struct {
 	exits    chan spawn.Exit
 	reaper   *spawn.Reaper
 	timers   timerHeap
+	timerSeq uint64
 	finished chan struct{}
 	exiting  bool // the loop ends after this iteration
 	result   Mood // MoodShutdown or MoodRestarting once exiting
@@ -126,7 +128,7 @@ func New(o Options) *Supervisor {
 	}
 	s.mood.Store(int32(MoodRunning))
 	s.serverURL = o.Config.ServerURL
-	s.ev = newEventHub(s)
+	s.ev = newEventHub(s, o.EventSerial)
 	s.shutdownTimer = newTimer(func(time.Time) { s.shutdownStep() })
 	return s
 }
@@ -136,8 +138,6 @@ func New(o Options) *Supervisor {
 // MoodRestarting (then Pending holds the config to restart with). ready,
 // if not nil, is called once the groups are added and the loop runs.
 func (s *Supervisor) Run(ready func()) Mood {
-	// The parent-death signal of children is tied to the forking thread.
-	runtime.LockOSThread()
 	defer close(s.finished)
 	spawn.MarkInheritedCloexec()
 	s.AddGroups()
@@ -149,11 +149,7 @@ func (s *Supervisor) Run(ready func()) Mood {
 	wake := time.NewTimer(time.Hour)
 	wake.Stop()
 	for !s.done() {
-		for len(s.local) > 0 {
-			f := s.local[0]
-			s.local = s.local[1:]
-			f()
-		}
+		s.settle()
 		if s.done() {
 			break
 		}
@@ -182,6 +178,23 @@ func (s *Supervisor) Run(ready func()) Mood {
 		s.reaper.Stop()
 	}
 	return s.result
+}
+
+// settle runs the work the loop posted to itself, then dispatches events
+// to listener pools, until neither is left. Dispatching last is what
+// Supervisor's loop does: a pass first reads output, transitions every
+// process and handles stops, and only then does a pool send its oldest
+// event to a ready listener; so, for example, a listener stopped at
+// shutdown is not sent the event of the group stopped just before it.
+func (s *Supervisor) settle() {
+	for len(s.local) > 0 || len(s.ev.pending) > 0 {
+		for len(s.local) > 0 {
+			f := s.local[0]
+			s.local = s.local[1:]
+			f()
+		}
+		s.ev.dispatchPending()
+	}
 }
 
 // AddGroups adds the configured groups (creating AUTO logs and sending

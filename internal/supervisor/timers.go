@@ -11,14 +11,20 @@ import (
 // the loop does not wake up.
 type timer struct {
 	when  time.Time
+	seq   uint64 // when it was scheduled: equal deadlines fire in that order
 	fire  func(now time.Time)
 	index int // position in the heap, -1 when not scheduled
 }
 
 type timerHeap []*timer
 
-func (h timerHeap) Len() int           { return len(h) }
-func (h timerHeap) Less(i, j int) bool { return h[i].when.Before(h[j].when) }
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if !h[i].when.Equal(h[j].when) {
+		return h[i].when.Before(h[j].when)
+	}
+	return h[i].seq < h[j].seq
+}
 func (h timerHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index = i
@@ -49,6 +55,8 @@ func (s *Supervisor) schedule(t *timer, when time.Time) {
 		return
 	}
 	t.when = when
+	s.timerSeq++
+	t.seq = s.timerSeq
 	if t.index >= 0 {
 		heap.Fix(&s.timers, t.index)
 	} else {
@@ -56,11 +64,15 @@ func (s *Supervisor) schedule(t *timer, when time.Time) {
 	}
 }
 
-// fireDue runs every timer whose time has come.
+// fireDue runs every timer whose time has come, settling the loop's own
+// work after each: what a deadline caused (a process entering RUNNING, a
+// listener pool dispatching to it) is done before the next deadline of the
+// batch fires, as Supervisor transitions its groups one after the other.
 func (s *Supervisor) fireDue(now time.Time) {
 	for len(s.timers) > 0 && !s.timers[0].when.After(now) {
 		t := heap.Pop(&s.timers).(*timer)
 		t.fire(now)
+		s.settle()
 	}
 }
 
