@@ -3,6 +3,7 @@ package ctl
 import (
 	"context"
 	"io"
+	"strconv"
 )
 
 // Client is how the commands reach supervisord: over the wire only.
@@ -29,6 +30,4 @@ type Dialer func(serverURL string, username, password *string) (Client, error)
 // 200.
 type StreamStatusError struct{ Status int }
 
-func (e *StreamStatusError) Error() string { return "status code " + itoa(e.Status) }
-
-func itoa(n int) string { return pyStr(int64(n)) }
+func (e *StreamStatusError) Error() string { return "status code " + strconv.Itoa(e.Status) }

@@ -16,15 +16,15 @@ import (
 // Exit statuses (supervisorctl.py:LSBInitExitStatuses and
 // LSBStatusExitStatuses).
 const (
-	exitSuccess         = 0
-	exitGeneric         = 1
-	exitInvalidArgs     = 2
-	exitUnimplemented   = 3
-	exitInsufficient    = 4
-	exitNotInstalled    = 5
-	exitNotRunning      = 7
-	exitStatusNotRuning = 3
-	exitStatusUnknown   = 4
+	exitSuccess          = 0
+	exitGeneric          = 1
+	exitInvalidArgs      = 2
+	exitUnimplemented    = 3
+	exitInsufficient     = 4
+	exitNotInstalled     = 5
+	exitNotRunning       = 7
+	exitStatusNotRunning = 3
+	exitStatusUnknown    = 4
 )
 
 // errInterrupted is Ctrl-C while a command runs (Python's
@@ -57,8 +57,8 @@ type Controller struct {
 	Dial      Dialer
 	// ExitStatus is the status a one-shot command exits with.
 	ExitStatus int
-	// JSON enables our machine-readable output additions (status --json,
-	// avail --json); see docs/compat.md.
+	// JSON makes "--json" an option of status and avail (our
+	// machine-readable output, docs/compat.md) rather than a name.
 	JSON bool
 
 	client       Client

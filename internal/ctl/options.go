@@ -301,5 +301,6 @@ func ParseArgs(argv0 string, args []string, env []string, cwd string) (*Options,
 	return o, nil
 }
 
-// Environ is os.Environ, a variable so tests can see what ParseArgs got.
+// Environ is the environment ParseArgs expands ENV_x from; a variable
+// so that tests can run Main with another.
 var Environ = os.Environ

@@ -110,7 +110,7 @@ func statusExit(c *Controller, infos []any) error {
 			return err
 		}
 		if inStoppedStates(state) {
-			c.ExitStatus = exitStatusNotRuning
+			c.ExitStatus = exitStatusNotRunning
 		}
 	}
 	return nil

@@ -310,7 +310,7 @@ func (r *runner) run(args []string, wantText string) (string, string, int) {
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	timeout := time.NewTimer(60 * time.Second)
+	timeout := time.NewTimer(120 * time.Second)
 	defer timeout.Stop()
 	if wantText != "" {
 		tick := time.NewTicker(5 * time.Millisecond)
@@ -335,9 +335,10 @@ func (r *runner) run(args []string, wantText string) (string, string, int) {
 	select {
 	case <-done:
 	case <-timeout.C:
+		wchan, _ := os.ReadFile(fmt.Sprintf("/proc/%d/wchan", cmd.Process.Pid))
 		cmd.Process.Kill()
 		<-done
-		t.Fatalf("%s %v did not finish; stdout %q stderr %q", r.ctl, args, stdout.String(), stderr.String())
+		t.Fatalf("%s %v did not finish (waiting in %q); stdout %q stderr %q", r.ctl, args, wchan, stdout.String(), stderr.String())
 	}
 	return stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()
 }
