@@ -188,9 +188,12 @@ func isTerminal(f *os.File) bool {
 // readlineInput reads lines with line editing, history and completion on
 // a terminal, as Python's input() does with GNU readline loaded.
 type readlineInput struct {
-	rl      *readline.Instance
-	out     *bufio.Writer
-	history []string
+	rl *readline.Instance
+	// interrupted: the last read ended with Ctrl-C, for which readline
+	// printed a newline already.
+	interrupted bool
+	out         *bufio.Writer
+	history     []string
 }
 
 func newReadlineInput(stdin *os.File, stdout io.Writer, out *bufio.Writer, completer readline.AutoCompleter) (*readlineInput, error) {
@@ -237,8 +240,9 @@ func (r *readlineInput) ReadLine(ctx context.Context, prompt string) (string, er
 	r.out.Flush()
 	r.rl.SetPrompt(prompt)
 	line, err := r.rl.Readline()
+	r.interrupted = errors.Is(err, readline.ErrInterrupt)
 	switch {
-	case errors.Is(err, readline.ErrInterrupt):
+	case r.interrupted:
 		return "", errInterrupted
 	case err != nil:
 		return "", io.EOF
@@ -253,8 +257,9 @@ func (r *readlineInput) ReadLine(ctx context.Context, prompt string) (string, er
 func (r *readlineInput) ReadPassword(ctx context.Context, prompt string) (string, error) {
 	r.out.Flush()
 	b, err := r.rl.ReadPassword(prompt)
+	r.interrupted = errors.Is(err, readline.ErrInterrupt)
 	switch {
-	case errors.Is(err, readline.ErrInterrupt):
+	case r.interrupted:
 		return "", errInterrupted
 	case err != nil:
 		return "", io.EOF
@@ -264,6 +269,13 @@ func (r *readlineInput) ReadPassword(ctx context.Context, prompt string) (string
 
 // echoesEnd: readline already printed the newline for Ctrl-C and Ctrl-D.
 func (r *readlineInput) echoesEnd() bool { return true }
+
+// echoedInterrupt reports (once) whether the last read ended with Ctrl-C.
+func (r *readlineInput) echoedInterrupt() bool {
+	i := r.interrupted
+	r.interrupted = false
+	return i
+}
 
 func (r *readlineInput) Close() { r.rl.Close() }
 

@@ -72,7 +72,11 @@ func (c *Controller) Shell(in *Interrupts) {
 		}
 		stop, err := c.OneCmd(ctx, line)
 		if errors.Is(err, errInterrupted) {
-			c.output("")
+			// Ctrl-C at a question the command asked: readline printed
+			// the newline the reference prints here.
+			if e, ok := c.Input.(interface{ echoedInterrupt() bool }); !ok || !e.echoedInterrupt() {
+				c.output("")
+			}
 			c.flush()
 			return
 		}
