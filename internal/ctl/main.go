@@ -103,7 +103,7 @@ func run(argv0 string, args []string, s Streams) int {
 		fmt.Fprintf(s.Stderr, "Error: %s\nFor help, use %s -h\n", ue.Msg, opts.Progname)
 		return 2
 	case errors.As(err, &pe):
-		pe.writeTraceback(s.Stderr)
+		pe.writeTraceback(s.Stderr, opts.Progname)
 		return 1
 	case err != nil:
 		fmt.Fprintf(s.Stderr, "Error: %s\nFor help, use %s -h\n", err, opts.Progname)

@@ -73,14 +73,15 @@ type ConfigParseError struct {
 func (e *ConfigParseError) Error() string { return "configparser." + e.Type + ": " + e.Msg }
 
 // writeTraceback writes what Python prints for the uncaught configparser
-// error, frame for frame as Debian's supervisorctl shows it.
-func (e *ConfigParseError) writeTraceback(w io.Writer) {
+// error, frame for frame as Debian's supervisorctl shows it; the first
+// frame is the script as it was run (progname).
+func (e *ConfigParseError) writeTraceback(w io.Writer, progname string) {
 	line, src := 1132, "raise e"
 	if e.Type == "MissingSectionHeaderError" {
 		line, src = 1101, "raise MissingSectionHeaderError(fpname, lineno, line)"
 	}
 	fmt.Fprintf(w, `Traceback (most recent call last):
-  File "/usr/bin/supervisorctl", line 33, in <module>
+  File "%s", line 33, in <module>
     sys.exit(load_entry_point('supervisor==4.2.5', 'console_scripts', 'supervisorctl')())
              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
   File "/usr/lib/python3/dist-packages/supervisor/supervisorctl.py", line 1412, in main
@@ -100,7 +101,7 @@ func (e *ConfigParseError) writeTraceback(w io.Writer) {
   File "/usr/lib/python3.11/configparser.py", line %d, in _read
     %s
 configparser.%s: %s
-`, line, src, e.Type, e.Msg)
+`, progname, line, src, e.Type, e.Msg)
 }
 
 // cliOption is one of supervisorctl's getopt options.

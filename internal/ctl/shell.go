@@ -86,7 +86,7 @@ func (c *Controller) Shell(in *Interrupts) {
 	}
 }
 
-// historyWriter is what the reference registers with atexit when a
+// saveHistory is what the reference registers with atexit when a
 // history_file is configured: the whole history written back.
 func saveHistory(path string, lines []string) {
 	if path == "" {
