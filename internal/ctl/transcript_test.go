@@ -297,8 +297,9 @@ func (r *runner) run(args []string, wantText string) (string, string, int) {
 		argv = append([]string{reftest.Python, "-c", "import os,signal,sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])", reftest.Supervisorctl}, args...)
 	}
 	cmd := &exec.Cmd{Path: path, Args: argv, Dir: r.dir}
-	cmd.Env = append(os.Environ(), "LANG=C.UTF-8", "TZ=UTC")
-	cmd.Env = append(cmd.Env, r.env...)
+	// A fixed environment: error texts list every ENV_x name, and the
+	// transcripts must not depend on where the tests run.
+	cmd.Env = append(ctlEnv(), r.env...)
 	cmd.Stdin = strings.NewReader(r.stdin)
 	// A new session: no controlling terminal, so getpass behaves the same
 	// wherever the tests run.
@@ -424,7 +425,7 @@ func (r *runner) wait(spec string) {
 }
 
 func (r *runner) client() Client {
-	cfg, err := config.LoadCtl(r.conf, refProgname, os.Environ(), r.dir)
+	cfg, err := config.LoadCtl(r.conf, refProgname, ctlEnv(), r.dir)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -442,6 +443,11 @@ type daemonProc struct {
 }
 
 // startDaemon runs supervisord -n on conf and waits until it answers on
+// ctlEnv is the environment every supervisorctl of a transcript gets.
+func ctlEnv() []string {
+	return []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/root", "LANG=C.UTF-8", "TZ=UTC"}
+}
+
 // the config's [supervisorctl] serverurl.
 func startDaemon(t testing.TB, supervisord, conf string) *daemonProc {
 	t.Helper()
