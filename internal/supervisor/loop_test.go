@@ -218,3 +218,27 @@ func fileSize(path string) int64 {
 	}
 	return st.Size()
 }
+
+// TestReadsSeeCompletedChanges: once startProcess/stopProcess with wait
+// has returned, getProcessInfo (answered from published state) must show
+// the new state, every time.
+func TestReadsSeeCompletedChanges(t *testing.T) {
+	p := prog("flip", "/bin/sleep 60")
+	p.StartSecs = 0
+	p.Autostart = false
+	s, _ := run(t, testConfig(t, p))
+	for i := 0; i < 30; i++ {
+		if _, _, err := s.StartProcess(bg, "flip", true); err != nil {
+			t.Fatal(err)
+		}
+		if info, _ := s.ProcessInfo("flip"); info.StateName != "RUNNING" {
+			t.Fatalf("round %d: after a completed start, state %s", i, info.StateName)
+		}
+		if _, _, err := s.StopProcess(bg, "flip", true); err != nil {
+			t.Fatal(err)
+		}
+		if info, _ := s.ProcessInfo("flip"); info.StateName != "STOPPED" {
+			t.Fatalf("round %d: after a completed stop, state %s", i, info.StateName)
+		}
+	}
+}

@@ -229,6 +229,10 @@ func (s *Supervisor) transition(p *proc) {
 func (s *Supervisor) step(p *proc, ev process.Event) error {
 	now := s.now()
 	effects, err := p.m.Step(now, ev)
+	// Publish before any effect can be seen: a log line, an event, or an
+	// RPC wait that completes on the state change all let a client ask
+	// about the process next, and it must find the new state.
+	p.publish()
 	var assertion *process.AssertionError
 	if errors.As(err, &assertion) {
 		s.log.Critical(err.Error())

@@ -9,8 +9,9 @@ import (
 // The loop owns every process; read-only questions (getProcessInfo,
 // getAllProcessInfo, log paths) are answered from what it publishes
 // instead of by a round trip through it. Each change the loop makes is
-// published before the loop replies to whoever asked for it, so a client
-// that started a process and then asks about it sees the start. Going
+// published before any of its effects can be seen (a log line, an event,
+// the reply to whoever asked for it), so a client that started a process,
+// or read that it gave up, and then asks about it sees the change. Going
 // through the loop cost two handoffs to and from its locked OS thread for
 // every call, and made concurrent readers wait for each other.
 
