@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -314,9 +315,13 @@ func (l *loader) supervisordSection(expansions *mapping) error {
 }
 
 // entryPoint is what pkg_resources.EntryPoint.parse("x=" + spec) accepts.
-var entryPoint = regexp.MustCompile(strings.ReplaceAll(`^\s*(.+?)\s*=\s*([\p{L}\p{N}_.]+)\s*(:\s*([\p{L}\p{N}_.]+))?\s*(\[.*\])?\s*\n?$`, `\s`, `[`+pySpaceClass+`]`))
+// These patterns are compiled on first use: their Unicode classes cost
+// every supervisorctl start a millisecond otherwise.
+var entryPoint = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(`^\s*(.+?)\s*=\s*([\p{L}\p{N}_.]+)\s*(:\s*([\p{L}\p{N}_.]+))?\s*(\[.*\])?\s*\n?$`, `\s`, `[`+pySpaceClass+`]`))
+})
 
-var moduleName = regexp.MustCompile(`^[\p{L}\p{N}_]+(\.[\p{L}\p{N}_]+)*$`)
+var moduleName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\p{L}\p{N}_]+(\.[\p{L}\p{N}_]+)*$`) })
 
 // supervisorModules are the modules of Supervisor 4.2.5's package, and
 // the names in the three a config can point into, so that a spec naming
@@ -350,13 +355,15 @@ var supervisorModules = map[string][]string{
 
 // extrasPrefix is the "[a, b]" part of a requirement as the pyparsing
 // grammar of pkg_resources' vendored packaging reads it.
-var extrasPrefix = regexp.MustCompile(`^\[[ \t\n\r]*([A-Za-z0-9]+([-_.]*[A-Za-z0-9]+)*([ \t\n\r]*,[ \t\n\r]*[A-Za-z0-9]+([-_.]*[A-Za-z0-9]+)*)*)?[ \t\n\r]*\]`)
+var extrasPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\[[ \t\n\r]*([A-Za-z0-9]+([-_.]*[A-Za-z0-9]+)*([ \t\n\r]*,[ \t\n\r]*[A-Za-z0-9]+([-_.]*[A-Za-z0-9]+)*)*)?[ \t\n\r]*\]`)
+})
 
 // checkExtras is Requirement.parse("x" + extras), which EntryPoint.parse
 // calls for the optional "[extras]" of a spec, with its error text.
 func checkExtras(req string) error {
 	loc := 1
-	if m := extrasPrefix.FindString(req[1:]); m != "" {
+	if m := extrasPrefix().FindString(req[1:]); m != "" {
 		loc += len(m)
 		for loc < len(req) && strings.ContainsRune(" \t\n\r", rune(req[loc])) {
 			loc++
@@ -379,7 +386,7 @@ func checkExtras(req string) error {
 // accepted for the daemon to warn about (docs/compat.md).
 func importSpec(spec, section string) (string, error) {
 	src := "x=" + spec
-	m := entryPoint.FindStringSubmatch(src)
+	m := entryPoint().FindStringSubmatch(src)
 	if m == nil {
 		return "", fmt.Errorf("(\"EntryPoint must be in 'name=module:attrs [extras]' format\", %s)", repr(src))
 	}
@@ -389,7 +396,7 @@ func importSpec(spec, section string) (string, error) {
 			return "", err
 		}
 	}
-	if !moduleName.MatchString(module) {
+	if !moduleName().MatchString(module) {
 		return "", fmt.Errorf("('Invalid module name', %s)", repr(module))
 	}
 	unresolved := fmt.Errorf("%s cannot be resolved within [%s]", spec, section)
@@ -724,7 +731,7 @@ func (l *loader) processGroups() ([]*GroupConfig, error) {
 	return groups, nil
 }
 
-var tcpSocket = regexp.MustCompile(`^tcp://([^:` + pySpaceClass + `]+):(\p{Nd}+)\n?$`)
+var tcpSocket = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^tcp://([^:` + pySpaceClass + `]+):(\p{Nd}+)\n?$`) })
 
 // pySpaceClass is Python's \s (str.isspace) inside a character class.
 const pySpaceClass = `\t-\r\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}`
@@ -759,7 +766,7 @@ func (l *loader) parseFCGISocket(sock string, procUID *int, owner *UIDGID, mode,
 	if owner != nil || mode != -1 {
 		return nil, errors.New("socket_owner and socket_mode params should only be used with a Unix domain socket")
 	}
-	if m := tcpSocket.FindStringSubmatch(sock); m != nil {
+	if m := tcpSocket().FindStringSubmatch(sock); m != nil {
 		host := pyLower(m[1])
 		port, err := portNumber(m[2])
 		if err != nil {
