@@ -21,6 +21,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -255,17 +256,9 @@ func BenchmarkLogThroughput(b *testing.B) {
 	method("Log throughput", "One child writes 200 MiB to stdout as fast as it can (`head -c 209715200 /dev/zero`), "+
 		"logged to a file without rotation. Time: from the `spawned:` line to the log file holding all 200 MiB (the size is "+
 		"checked every 5 ms, and must equal 200 MiB exactly: nothing lost). Baseline: the same bytes through a plain pipe into "+
-		"`cat > file`. The ratio is baseline time / supervisord time (1.0 = as fast as a plain copy).")
-	var baseline float64
-	{
-		dir := b.TempDir()
-		start := time.Now()
-		cmd := exec.Command("/bin/sh", "-c", fmt.Sprintf("head -c %d /dev/zero | cat > %s/plain", logBytes, dir))
-		if err := cmd.Run(); err != nil {
-			b.Fatal(err)
-		}
-		baseline = time.Since(start).Seconds()
-	}
+		"`cat > file` in the same directory. Each of 5 rounds syncs the disk, times the baseline, syncs, then times "+
+		"supervisord (so write-back of earlier rounds does not land on one side); the ratio baseline time / supervisord time "+
+		"(1.0 = as fast as a plain copy) is the median of the rounds.")
 	conf := header + fmt.Sprintf(`
 [program:firehose]
 command=/bin/sh -c 'head -c %d /dev/zero; sleep 1000'
@@ -274,32 +267,48 @@ stdout_logfile_maxbytes=0
 startsecs=0
 `, logBytes)
 	both(b, "Log throughput", "200 MiB logged, relative to a plain pipe-to-file copy", "ratio", "≥ 0.9", "higher", func(im testenv.Impl) float64 {
-		d := testenv.Start(b, im, conf)
-		d.WaitFor("spawned:", 1, 60*time.Second)
-		var spawned time.Time
-		for _, l := range d.Lines() {
-			if strings.Contains(l, "spawned:") {
-				spawned, _ = testenv.LogTime(l)
+		var ratios []float64
+		for round := 0; round < 5; round++ {
+			dir := b.TempDir()
+			syscall.Sync()
+			start := time.Now()
+			plain := exec.Command("/bin/sh", "-c", fmt.Sprintf("head -c %d /dev/zero | cat > %s/plain", logBytes, dir))
+			if err := plain.Run(); err != nil {
+				b.Fatal(err)
 			}
-		}
-		path := filepath.Join(d.Dir, "firehose.log")
-		deadline := time.Now().Add(5 * time.Minute)
-		for {
-			st, err := os.Stat(path)
-			if err == nil && st.Size() >= logBytes {
-				if st.Size() != logBytes {
-					b.Errorf("%s: log holds %d bytes, want %d", im.Name, st.Size(), logBytes)
+			baseline := time.Since(start).Seconds()
+			os.Remove(filepath.Join(dir, "plain"))
+			syscall.Sync()
+			d := testenv.StartIn(b, im, dir, conf)
+			d.WaitFor("spawned:", 1, 60*time.Second)
+			var spawned time.Time
+			for _, l := range d.Lines() {
+				if strings.Contains(l, "spawned:") {
+					spawned, _ = testenv.LogTime(l)
 				}
-				break
 			}
-			if time.Now().After(deadline) {
-				b.Fatalf("%s: log never reached 200 MiB", im.Name)
+			path := filepath.Join(dir, "firehose.log")
+			deadline := time.Now().Add(5 * time.Minute)
+			for {
+				st, err := os.Stat(path)
+				if err == nil && st.Size() >= logBytes {
+					if st.Size() != logBytes {
+						b.Errorf("%s: log holds %d bytes, want %d", im.Name, st.Size(), logBytes)
+					}
+					break
+				}
+				if time.Now().After(deadline) {
+					b.Fatalf("%s: log never reached 200 MiB", im.Name)
+				}
+				time.Sleep(5 * time.Millisecond)
 			}
-			time.Sleep(5 * time.Millisecond)
+			took := time.Since(spawned).Seconds()
+			d.Stop()
+			os.Remove(path)
+			ratios = append(ratios, baseline/took)
 		}
-		took := time.Since(spawned).Seconds()
-		d.Stop()
-		return baseline / took
+		sort.Float64s(ratios)
+		return ratios[len(ratios)/2]
 	})
 }
 

@@ -169,12 +169,22 @@ func (p *Pump) servicePrompt() {
 // thousand idle children cost no buffer memory.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, readSize); return &b }}
 
+// bigBufPool holds buffers the size of a grown pipe.
+var bigBufPool = sync.Pool{New: func() any { b := make([]byte, firehosePipeSize); return &b }}
+
 // readOnce makes one non-blocking read and hands the data to handle. It
 // returns the byte count, syscall.EAGAIN when the pipe is empty, and
 // io.EOF at end of file.
 func (p *Pump) readOnce() (int, error) {
-	buf := bufPool.Get().(*[]byte)
-	defer bufPool.Put(buf)
+	pool := &bufPool
+	// A firehose whose pipe was grown is read a pipe-full at a time, when
+	// nothing downstream depends on Supervisor's 128 KiB chunks (events
+	// are sent per chunk read).
+	if p.cfg.Pipe.grown && p.cfg.OnLog == nil && p.cfg.OnComm == nil && p.cfg.OnData == nil {
+		pool = &bigBufPool
+	}
+	buf := pool.Get().(*[]byte)
+	defer pool.Put(buf)
 	n, err := p.cfg.Pipe.read(*buf)
 	switch {
 	case err != nil:
@@ -385,27 +395,42 @@ func (p *Pump) writeFile(data []byte) {
 		n, err := p.cfg.File.Write(data)
 		data = data[n:]
 		if err == nil || len(data) == 0 {
-			if p.failing {
-				p.failing = false
-				p.logMain(config.LevelInfo, fmt.Sprintf("%s %s log %s is writable again", p.cfg.Name, p.cfg.Channel, p.cfg.File.Path()))
-			}
+			p.writeOK()
 			continue
 		}
-		if !p.failing {
-			p.failing = true
-			p.logMain(config.LevelError, fmt.Sprintf("cannot write %s %s log %s: %v; holding its output until the log can be written", p.cfg.Name, p.cfg.Channel, p.cfg.File.Path(), err))
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-p.stop:
-			t.Stop()
+		if !p.writeFailed(err, &delay) {
 			return
 		}
-		if delay < 5*time.Second {
-			delay *= 2
-		}
 	}
+}
+
+// writeOK notes a successful write (ending a failure episode).
+func (p *Pump) writeOK() {
+	if p.failing {
+		p.failing = false
+		p.logMain(config.LevelInfo, fmt.Sprintf("%s %s log %s is writable again", p.cfg.Name, p.cfg.Channel, p.cfg.File.Path()))
+	}
+}
+
+// writeFailed reports a write error once per episode and waits before the
+// retry, the delay growing to 5 s. It returns false when the pump is
+// aborted (the daemon is exiting) instead.
+func (p *Pump) writeFailed(err error, delay *time.Duration) bool {
+	if !p.failing {
+		p.failing = true
+		p.logMain(config.LevelError, fmt.Sprintf("cannot write %s %s log %s: %v; holding its output until the log can be written", p.cfg.Name, p.cfg.Channel, p.cfg.File.Path(), err))
+	}
+	t := time.NewTimer(*delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-p.stop:
+		return false
+	}
+	if *delay < 5*time.Second {
+		*delay *= 2
+	}
+	return true
 }
 
 func (p *Pump) logMain(level config.LogLevel, msg string) {
