@@ -44,6 +44,19 @@ func OpenRotating(path string, maxBytes int64, backups int) (*RotatingFile, erro
 	return r, nil
 }
 
+// CreateRotating creates (or checks) the file as OpenRotating does, so a
+// spawn fails the same way when its log cannot be opened, but holds no
+// descriptor until the first write: a child that prints nothing costs no
+// open file, and every later fork copies and closes one descriptor less.
+func CreateRotating(path string, maxBytes int64, backups int) (*RotatingFile, error) {
+	r, err := OpenRotating(path, maxBytes, backups)
+	if err != nil {
+		return nil, err
+	}
+	r.Close()
+	return r, nil
+}
+
 // Path is the file's name.
 func (r *RotatingFile) Path() string { return r.path }
 

@@ -457,12 +457,12 @@ func (p *proc) openRun() (*runFiles, error) {
 		f.closeAfter = append(f.closeAfter, w)
 	}
 	if p.stdoutLog != "" {
-		if f.stdoutFile, err = logging.OpenRotating(p.stdoutLog, p.cfg.Stdout.MaxBytes, p.cfg.Stdout.Backups); err != nil {
+		if f.stdoutFile, err = logging.CreateRotating(p.stdoutLog, p.cfg.Stdout.MaxBytes, p.cfg.Stdout.Backups); err != nil {
 			return fail(err)
 		}
 	}
 	if p.stderrLog != "" && f.stderr != nil {
-		if f.stderrFile, err = logging.OpenRotating(p.stderrLog, p.cfg.Stderr.MaxBytes, p.cfg.Stderr.Backups); err != nil {
+		if f.stderrFile, err = logging.CreateRotating(p.stderrLog, p.cfg.Stderr.MaxBytes, p.cfg.Stderr.Backups); err != nil {
 			return fail(err)
 		}
 	}
