@@ -91,7 +91,11 @@ func NewHandler(b Backend, namespaces []string, log Logger) *Handler {
 		h.namespaces = append(h.namespaces, ns)
 		for _, d := range supervisorDocs {
 			m := supervisorMethods[d.name]
-			h.methods[ns+"."+d.name] = &method{name: d.name, doc: d.doc, min: m.min, max: m.max, call: m.call}
+			call := m.call
+			if !ownMood[d.name] {
+				call = checkMood(m.call)
+			}
+			h.methods[ns+"."+d.name] = &method{name: d.name, doc: d.doc, min: m.min, max: m.max, call: call}
 		}
 	}
 	for _, d := range systemDocs {
@@ -99,6 +103,17 @@ func NewHandler(b Backend, namespaces []string, log Logger) *Handler {
 		h.methods["system."+d.name] = &method{name: d.name, doc: d.doc, min: m.min, max: m.max, call: m.call}
 	}
 	return h
+}
+
+// checkMood is rpcinterface._update: SHUTDOWN_STATE while supervisord is
+// stopping or restarting, before the method does anything.
+func checkMood(call func(context.Context, *Handler, []xmlrpc.Value) (xmlrpc.Value, error)) func(context.Context, *Handler, []xmlrpc.Value) (xmlrpc.Value, error) {
+	return func(ctx context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
+		if err := h.b.Mood(); err != nil {
+			return xmlrpc.Value{}, err
+		}
+		return call(ctx, h, args)
+	}
 }
 
 // NamespacesFrom picks the namespaces for NewHandler from a config's

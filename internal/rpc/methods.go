@@ -12,71 +12,54 @@ import (
 	"github.com/gosupervisor/gosupervisor/internal/xmlrpc"
 )
 
+// ownMood lists the methods that check the mood themselves, in
+// Supervisor's own order: sendRemoteCommEvent never does, and the two
+// group/all signal methods check it after signalling.
+var ownMood = map[string]bool{"sendRemoteCommEvent": true, "signalProcessGroup": true, "signalAllProcesses": true}
+
 type impl struct {
 	min, max int
 	call     func(ctx context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error)
 }
 
-// supervisorMethods is rpcinterface.SupervisorNamespaceRPCInterface. Each
-// method checks the mood first (SHUTDOWN_STATE while supervisord stops or
-// restarts), except sendRemoteCommEvent and the two signal-all methods,
-// which follow their own order (see below).
+// supervisorMethods is rpcinterface.SupervisorNamespaceRPCInterface. The
+// handler checks the mood (SHUTDOWN_STATE while supervisord stops or
+// restarts) before calling each one, except those in ownMood.
 var supervisorMethods = map[string]impl{
 	"getAPIVersion":        {0, 0, constant(version.APIVersion)},
 	"getVersion":           {0, 0, constant(version.APIVersion)},
 	"getSupervisorVersion": {0, 0, constant(version.Supervisor)},
 	"getIdentification": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		return xmlrpc.NewString(h.b.Identification()), nil
 	}},
 	"getState": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		code, name := h.b.State()
 		return xmlrpc.NewStruct(xmlrpc.M("statecode", xmlrpc.NewInt(int64(code))), xmlrpc.M("statename", xmlrpc.NewString(name))), nil
 	}},
 	"getPID": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		return xmlrpc.NewInt(int64(h.b.PID())), nil
 	}},
 	"readLog":     {2, 2, readLog},
 	"readMainLog": {2, 2, readLog},
 	"clearLog": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		if err := h.b.ClearMainLog(); err != nil {
 			return xmlrpc.Value{}, err
 		}
 		return xmlrpc.NewBool(true), nil
 	}},
 	"shutdown": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		if err := h.b.Shutdown(); err != nil {
 			return xmlrpc.Value{}, err
 		}
 		return xmlrpc.NewBool(true), nil
 	}},
 	"restart": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		if err := h.b.Restart(); err != nil {
 			return xmlrpc.Value{}, err
 		}
 		return xmlrpc.NewBool(true), nil
 	}},
 	"reloadConfig": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		added, changed, removed, err := h.b.ReloadConfig()
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -84,9 +67,6 @@ var supervisorMethods = map[string]impl{
 		return xmlrpc.NewArray(xmlrpc.NewArray(xmlrpc.Strings(added), xmlrpc.Strings(changed), xmlrpc.Strings(removed))), nil
 	}},
 	"addProcessGroup": {1, 1, func(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		// Compared with == to each config's name: no type ever fails.
 		if args[0].Kind() != xmlrpc.String {
 			return xmlrpc.Value{}, faultWithValue(faults.BadName, args[0])
@@ -97,9 +77,6 @@ var supervisorMethods = map[string]impl{
 		return xmlrpc.NewBool(true), nil
 	}},
 	"removeProcessGroup": {1, 1, func(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := groupKeyArg(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -110,9 +87,6 @@ var supervisorMethods = map[string]impl{
 		return xmlrpc.NewBool(true), nil
 	}},
 	"startProcess": {1, 2, func(ctx context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := namespecArg(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -121,9 +95,6 @@ var supervisorMethods = map[string]impl{
 		return processOrGroup(results, isGroup, err)
 	}},
 	"startProcessGroup": {1, 2, func(ctx context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := groupKeyArg(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -131,15 +102,9 @@ var supervisorMethods = map[string]impl{
 		return resultsOrError(h.b.StartProcessGroup(ctx, name, waitArg(args)))
 	}},
 	"startAllProcesses": {0, 1, func(ctx context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		return resultsOrError(h.b.StartAllProcesses(ctx, len(args) == 0 || xmlrpc.Truth(args[0])))
 	}},
 	"stopProcess": {1, 2, func(ctx context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := namespecArg(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -148,9 +113,6 @@ var supervisorMethods = map[string]impl{
 		return processOrGroup(results, isGroup, err)
 	}},
 	"stopProcessGroup": {1, 2, func(ctx context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := groupKeyArg(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -158,15 +120,9 @@ var supervisorMethods = map[string]impl{
 		return resultsOrError(h.b.StopProcessGroup(ctx, name, waitArg(args)))
 	}},
 	"stopAllProcesses": {0, 1, func(ctx context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		return resultsOrError(h.b.StopAllProcesses(ctx, len(args) == 0 || xmlrpc.Truth(args[0])))
 	}},
 	"signalProcess": {2, 2, func(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := namespecArg(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -225,9 +181,6 @@ var supervisorMethods = map[string]impl{
 		return v, nil
 	}},
 	"getAllConfigInfo": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		entries := h.b.AllConfigInfo()
 		a := xmlrpc.NewArrayWriter(64 + len(entries)*configInfoSize)
 		for _, e := range entries {
@@ -238,9 +191,6 @@ var supervisorMethods = map[string]impl{
 		return a.Value(), nil
 	}},
 	"getProcessInfo": {1, 1, func(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := processName(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -252,9 +202,6 @@ var supervisorMethods = map[string]impl{
 		return ProcessInfoValue(info), nil
 	}},
 	"getAllProcessInfo": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		infos := h.b.AllProcessInfo()
 		a := xmlrpc.NewArrayWriter(64 + len(infos)*processInfoSize)
 		for _, info := range infos {
@@ -273,15 +220,9 @@ var supervisorMethods = map[string]impl{
 	"clearProcessLogs":     {1, 1, clearProcessLogs},
 	"clearProcessLog":      {1, 1, clearProcessLogs},
 	"clearAllProcessLogs": {0, 0, func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		return resultsValue(h.b.ClearAllProcessLogs()), nil
 	}},
 	"sendProcessStdin": {2, 2, func(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		if args[1].Kind() != xmlrpc.String {
 			return xmlrpc.Value{}, faultWithValue(faults.IncorrectParameters, args[1])
 		}
@@ -306,9 +247,6 @@ var supervisorMethods = map[string]impl{
 
 func constant(s string) func(context.Context, *Handler, []xmlrpc.Value) (xmlrpc.Value, error) {
 	return func(_ context.Context, h *Handler, _ []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		return xmlrpc.NewString(s), nil
 	}
 }
@@ -474,9 +412,6 @@ func exitCodes(codes []int) xmlrpc.Value {
 const mainLogNone = "syslog"
 
 func readLog(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-	if err := h.b.Mood(); err != nil {
-		return xmlrpc.Value{}, err
-	}
 	path := h.b.MainLogfile()
 	if err := logfile.NoFile(path, mainLogNone); err != nil {
 		return xmlrpc.Value{}, err
@@ -486,9 +421,6 @@ func readLog(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, 
 
 func readProcessLog(channel string) func(context.Context, *Handler, []xmlrpc.Value) (xmlrpc.Value, error) {
 	return func(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := processName(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -555,9 +487,6 @@ func readFileBig(off, length *big.Int) error {
 
 func tailProcessLog(channel string) func(context.Context, *Handler, []xmlrpc.Value) (xmlrpc.Value, error) {
 	return func(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-		if err := h.b.Mood(); err != nil {
-			return xmlrpc.Value{}, err
-		}
 		name, err := processName(args[0])
 		if err != nil {
 			return xmlrpc.Value{}, err
@@ -589,9 +518,6 @@ func tailValue(data string, off int64, overflow bool) xmlrpc.Value {
 }
 
 func clearProcessLogs(_ context.Context, h *Handler, args []xmlrpc.Value) (xmlrpc.Value, error) {
-	if err := h.b.Mood(); err != nil {
-		return xmlrpc.Value{}, err
-	}
 	name, err := processName(args[0])
 	if err != nil {
 		return xmlrpc.Value{}, err
