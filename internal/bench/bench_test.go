@@ -253,15 +253,22 @@ func BenchmarkIdle100(b *testing.B) {
 		"window: each is one wake-up.", *idleWindow))
 	conf := manyPrograms(100, "/bin/sleep 100000")
 	both(b, "Idle", "wake-ups per second with 100 programs", "wakeups/s", "≤ 0.05/s", "lower", func(im testenv.Impl) float64 {
-		d := testenv.Start(b, im, conf)
-		d.WaitFor("entered RUNNING state", 100, 60*time.Second)
-		time.Sleep(2 * time.Second) // let start-up work settle
-		before := wakeups(d.PID())
-		time.Sleep(*idleWindow)
-		after := wakeups(d.PID())
-		d.Stop()
-		return (after - before) / idleWindow.Seconds()
+		return idleWakeups(b, im, conf, 100)
 	})
+}
+
+// idleWakeups starts a daemon on conf, waits for running programs to be
+// RUNNING and start-up to settle, and returns its wake-ups per second over
+// the idle window.
+func idleWakeups(b *testing.B, im testenv.Impl, conf string, running int) float64 {
+	d := testenv.Start(b, im, conf)
+	d.WaitFor("entered RUNNING state", running, 60*time.Second)
+	time.Sleep(2 * time.Second) // let start-up work settle
+	before := wakeups(d.PID())
+	time.Sleep(*idleWindow)
+	after := wakeups(d.PID())
+	d.Stop()
+	return (after - before) / idleWindow.Seconds()
 }
 
 func BenchmarkCrashRespawn(b *testing.B) {

@@ -130,13 +130,6 @@ events=PROCESS_STATE,REMOTE_COMMUNICATION
 buffer_size=100
 `
 	both(b, "Idle with a listener", "wake-ups per second, 10 programs and a listener", "wakeups/s", "≤ 0.05/s", "lower", func(im testenv.Impl) float64 {
-		d := testenv.Start(b, im, conf)
-		d.WaitFor("entered RUNNING state", 11, 60*time.Second)
-		time.Sleep(2 * time.Second) // let start-up work settle
-		before := wakeups(d.PID())
-		time.Sleep(*idleWindow)
-		after := wakeups(d.PID())
-		d.Stop()
-		return (after - before) / idleWindow.Seconds()
+		return idleWakeups(b, im, conf, 11)
 	})
 }
