@@ -41,6 +41,7 @@ type result struct {
 	Section, Metric, Unit string
 	Ours, Ref             float64
 	HasRef                bool
+	Floor                 bool // a baseline without supervisord: no reference column
 	Target                string
 	Better                string // "lower" or "higher"
 }
@@ -235,6 +236,10 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 	both(b, "Startup and memory", "all 500 programs spawned, no child log files", "s", "", "lower", func(im testenv.Impl) float64 {
 		return spawnTime(im, noLogs, nil)
 	})
+	floor := bareSpawn(b, 500)
+	b.ReportMetric(floor, "floor-s")
+	record(result{Section: "Startup and memory", Metric: "floor: 500 × `syscall.ForkExec(\"/bin/sleep\")` from a bare Go loop",
+		Unit: "s", Better: "lower", Ours: floor, Floor: true})
 	for _, m := range []struct {
 		metric, target string
 		v              map[string]float64
@@ -245,6 +250,32 @@ supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
 		}
 		record(r)
 	}
+}
+
+// bareSpawn times n back-to-back ForkExecs of `sleep 1000` (own process
+// group, SIGKILL as parent-death signal, as supervisord starts children)
+// from this process: what starting n programs costs on this machine with
+// nothing else to do. The children are killed and reaped afterwards.
+func bareSpawn(b *testing.B, n int) float64 {
+	pids := make([]int, 0, n)
+	defer func() {
+		for _, pid := range pids {
+			syscall.Kill(pid, syscall.SIGKILL)
+			var ws syscall.WaitStatus
+			syscall.Wait4(pid, &ws, 0, nil)
+		}
+	}()
+	attr := &syscall.ProcAttr{Env: os.Environ(), Files: []uintptr{0, 1, 2},
+		Sys: &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}}
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		pid, err := syscall.ForkExec("/bin/sleep", []string{"sleep", "1000"}, attr)
+		if err != nil {
+			b.Fatalf("fork/exec: %v", err)
+		}
+		pids = append(pids, pid)
+	}
+	return time.Since(start).Seconds()
 }
 
 func BenchmarkIdle100(b *testing.B) {
@@ -421,11 +452,15 @@ func writeReport(rel string) error {
 	w.WriteString("| Measure | gosupervisor | reference | target |\n|---|---|---|---|\n")
 	for _, r := range results {
 		ref := "not installed"
-		if r.HasRef {
+		switch {
+		case r.Floor:
+			ref = "—"
+		case r.HasRef:
 			ref = fmt.Sprintf("%.3g %s", r.Ref, r.Unit)
 		}
 		fmt.Fprintf(&w, "| %s | %.3g %s | %s | %s |\n", r.Metric, r.Ours, r.Unit, ref, r.Target)
 	}
+	w.WriteString("\n" + analysis)
 	w.WriteString("\n## Method\n\n")
 	for _, s := range sections {
 		if m, ok := methods[s]; ok {
