@@ -24,7 +24,7 @@ are from several runs.
   thousands). The reference pays the same file cost on top of its 3 s.
 - **getAllProcessInfo from 4 clients (target 500 calls/s; measured 250–300).** The answer is
   600 KB of XML; decoding it costs our client about 3 ms of CPU, and the four clients share the
-  two CPUs with the daemon. The daemon itself serves 1000–1200 answers per second (the
+  two CPUs with the daemon. The daemon itself serves 990–1200 answers per second (the
   "answers read but not decoded" row), so the limit is the clients' decoding, not the server.
 - **getProcessInfo (target 10 000 calls/s; measured 8 700–11 300).** Also client-bound in part:
   four Go clients and the daemon on two CPUs. The daemon answers from a published read-only
@@ -33,7 +33,7 @@ are from several runs.
   daemon → file with read and write, the same copies a plain ` + "`cat > file`" + ` makes; the rest
   is the poller's wake-ups. The spread between rounds (disk write-back on the VM) is as large
   as the gap to the target.
-- **Events per second (target ≥ the reference; ours 6 500–9 700/s, reference 5 800–7 800/s).**
+- **Events per second (target ≥ the reference; ours 6 500–9 700/s, reference 4 800–7 800/s).**
   The rate is set by the READY → envelope → RESULT round trip with a Python listener: most of
   it is the listener's own time and the two context switches per event. A profile of the daemon
   shows the kernel's scheduler (waking the listener on each write to its stdin) and Go's
