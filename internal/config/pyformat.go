@@ -205,6 +205,27 @@ func pyPercent(format string, m *mapping) (string, error) {
 			continue
 		}
 		flags, width, prec := 0, int64(-1), int64(-1)
+		// digits reads the decimal number whose first digit is ch, as
+		// CPython's width and precision loops do: ch is left on the
+		// character after it, cnt counts what was consumed.
+		digits := func(limit int64, tooBig string) (int64, error) {
+			v := int64(ch - '0')
+			for {
+				cnt--
+				if cnt < 0 {
+					return v, nil
+				}
+				ch = f[pos]
+				pos++
+				if ch < '0' || ch > '9' {
+					return v, nil
+				}
+				if v > (limit-int64(ch-'0'))/10 {
+					return 0, &formatError{tooBig}
+				}
+				v = v*10 + int64(ch-'0')
+			}
+		}
 		if at(pos) == '(' {
 			pcount := 1
 			pos++
@@ -277,22 +298,11 @@ func pyPercent(format string, m *mapping) (string, error) {
 				pos++
 			}
 		} else if ch >= '0' && ch <= '9' {
-			width = int64(ch - '0')
-			for {
-				cnt--
-				if cnt < 0 {
-					break
-				}
-				ch = f[pos]
-				pos++
-				if ch < '0' || ch > '9' {
-					break
-				}
-				if width > (math.MaxInt64-int64(ch-'0'))/10 {
-					return "", &formatError{"width too big"}
-				}
-				width = width*10 + int64(ch-'0')
+			w, err := digits(math.MaxInt64, "width too big")
+			if err != nil {
+				return "", err
 			}
+			width = w
 		}
 		if ch == '.' {
 			prec = 0
@@ -322,22 +332,11 @@ func pyPercent(format string, m *mapping) (string, error) {
 					pos++
 				}
 			} else if ch >= '0' && ch <= '9' {
-				prec = int64(ch - '0')
-				for {
-					cnt--
-					if cnt < 0 {
-						break
-					}
-					ch = f[pos]
-					pos++
-					if ch < '0' || ch > '9' {
-						break
-					}
-					if prec > (math.MaxInt32-int64(ch-'0'))/10 {
-						return "", &formatError{"precision too big"}
-					}
-					prec = prec*10 + int64(ch-'0')
+				p, err := digits(math.MaxInt32, "precision too big")
+				if err != nil {
+					return "", err
 				}
+				prec = p
 			}
 		}
 		if cnt >= 0 && (ch == 'h' || ch == 'l' || ch == 'L') {
