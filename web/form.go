@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gosupervisor/gosupervisor/internal/httpserver"
-	"github.com/gosupervisor/gosupervisor/internal/logfile"
 )
 
 // splitURI is medusa's http_request.split_uri: path, ";params", "?query"
@@ -64,40 +63,7 @@ func parseQSL(qs string) [][2]string {
 
 // pyUnquotePlus is unquote(s.replace('+', ' ')).
 func pyUnquotePlus(s string) string {
-	return pyUnquote(strings.ReplaceAll(s, "+", " "))
-}
-
-// pyUnquote is urllib.parse.unquote: %XX escapes decoded, the bytes read as
-// UTF-8 with replacement, malformed escapes kept as they are.
-func pyUnquote(s string) string {
-	if !strings.Contains(s, "%") {
-		return logfile.Text([]byte(s))
-	}
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		out = append(out, s[i])
-	}
-	return logfile.Text(out)
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0'
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
+	return httpserver.PyUnquote(strings.ReplaceAll(s, "+", " "))
 }
 
 // pyQuote is urllib.parse.quote with its default safe "/": everything but

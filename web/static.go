@@ -37,7 +37,7 @@ func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request, rawPath st
 	}
 	p := rawPath
 	if strings.Contains(p, "%") {
-		p = pyUnquote(p)
+		p = httpserver.PyUnquote(p)
 	}
 	p = trimSlashes(p)
 	// The reference serves its page templates as files here (a HEAD of

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gosupervisor/gosupervisor/internal/config"
 	"github.com/gosupervisor/gosupervisor/internal/faults"
 	"github.com/gosupervisor/gosupervisor/internal/httpserver"
 	"github.com/gosupervisor/gosupervisor/internal/process"
@@ -123,7 +124,7 @@ func (h *Handler) classicAction(ctx context.Context, namespec, action string) (s
 // exists is web.py's check of process_groups[group].processes[name]; it
 // does not go through the RPC layer, so it answers during shutdown too.
 func (h *Handler) exists(namespec string) bool {
-	group, name, ok := splitNamespec(namespec)
+	group, name, ok := config.SplitNamespec(namespec)
 	if !ok {
 		return false
 	}
@@ -133,19 +134,6 @@ func (h *Handler) exists(namespec string) bool {
 		}
 	}
 	return false
-}
-
-// splitNamespec is options.split_namespec; ok is false for "group:" and
-// "group:*", which name no process.
-func splitNamespec(ns string) (group, name string, ok bool) {
-	g, p, found := strings.Cut(ns, ":")
-	if !found {
-		return ns, ns, true
-	}
-	if p == "" || p == "*" {
-		return g, "", false
-	}
-	return g, p, true
 }
 
 // startError is the text web.py gives a startProcess fault.

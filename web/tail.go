@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/gosupervisor/gosupervisor/internal/config"
 	"github.com/gosupervisor/gosupervisor/internal/faults"
 	"github.com/gosupervisor/gosupervisor/internal/logfile"
 )
@@ -35,7 +36,7 @@ func (h *Handler) serveTail(w http.ResponseWriter, f form) {
 		page.HasRefresh = true
 		page.Namespec = name
 		page.Refresh = "tail.html?processname=" + pyQuote(name) + "&limit=" + strconv.FormatInt(limit, 10)
-		if _, _, isProcess := splitNamespec(name); isProcess {
+		if _, _, isProcess := config.SplitNamespec(name); isProcess {
 			page.Follow = "logtail/" + pyQuote(name)
 		}
 	}
@@ -72,7 +73,7 @@ func (h *Handler) readStdout(name string, limit int64) (string, error) {
 	if err := h.b.Mood(); err != nil {
 		return "", err
 	}
-	if _, _, ok := splitNamespec(name); !ok {
+	if _, _, ok := config.SplitNamespec(name); !ok {
 		return "", faults.New(faults.BadName, name)
 	}
 	path, err := h.b.ProcessLogfile(name, "stdout")

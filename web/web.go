@@ -210,7 +210,7 @@ func (h *Handler) serveView(w http.ResponseWriter, r *http.Request, name, params
 	// they hold a '%'.
 	pathInfo := name + params
 	if strings.Contains(pathInfo, "%") {
-		pathInfo = pyUnquote(pathInfo)
+		pathInfo = httpserver.PyUnquote(pathInfo)
 	}
 	f := newForm("/"+trimSlashes(pathInfo), strings.TrimPrefix(query, "?"), body)
 	view := trimSlashes(f["PATH_INFO"])

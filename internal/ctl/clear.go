@@ -3,6 +3,8 @@ package ctl
 import (
 	"context"
 	"errors"
+
+	"github.com/gosupervisor/gosupervisor/internal/config"
 )
 
 func init() {
@@ -38,7 +40,7 @@ func doClear(c *Controller, ctx context.Context, arg string) error {
 		return c.showResults(results, &clearMessages, 1278, 0)
 	}
 	for _, name := range names {
-		group, process, _ := splitNamespec(name)
+		group, process, _ := config.SplitNamespec(name)
 		if _, err := c.call(ctx, "clearProcessLogs", name); err != nil {
 			var f *Fault
 			if !errors.As(err, &f) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
 	"syscall"
 
 	"github.com/gosupervisor/gosupervisor/internal/faults"
@@ -327,16 +326,4 @@ func namespecOf(info any, line int) (string, error) {
 		return pyStr(n), nil
 	}
 	return pyStr(g) + ":" + pyStr(n), nil
-}
-
-// splitNamespec is options.split_namespec; hasProcess is false for
-// "group:" and "group:*".
-func splitNamespec(spec string) (group, process string, hasProcess bool) {
-	if g, p, ok := strings.Cut(spec, ":"); ok {
-		if p == "" || p == "*" {
-			return g, "", false
-		}
-		return g, p, true
-	}
-	return spec, spec, true
 }

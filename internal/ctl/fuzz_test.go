@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/gosupervisor/gosupervisor/internal/config"
 )
 
 // fuzzLines are the command lines FuzzReplies runs against odd servers.
@@ -105,7 +107,7 @@ func FuzzCommandLine(f *testing.F) {
 		getopt(args)
 		for _, a := range args {
 			parseLine(a)
-			splitNamespec(a)
+			config.SplitNamespec(a)
 			urlScheme(a)
 			pyInt(a)
 			checkPort("http://" + a)

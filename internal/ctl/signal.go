@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/gosupervisor/gosupervisor/internal/config"
 	"github.com/gosupervisor/gosupervisor/internal/faults"
 )
 
@@ -47,7 +48,7 @@ func doSignal(c *Controller, ctx context.Context, arg string) error {
 		return c.showResults(results, &signalledMessages, 914, 0)
 	}
 	for _, name := range names {
-		group, process, hasProcess := splitNamespec(name)
+		group, process, hasProcess := config.SplitNamespec(name)
 		if !hasProcess {
 			results, err := c.call(ctx, "signalProcessGroup", group, sig)
 			if err == nil {

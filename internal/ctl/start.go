@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/gosupervisor/gosupervisor/internal/config"
 	"github.com/gosupervisor/gosupervisor/internal/faults"
 )
 
@@ -44,7 +45,7 @@ func doStart(c *Controller, ctx context.Context, arg string) error {
 		return c.showResults(results, &startMessages, 778, faults.AlreadyStarted)
 	}
 	for _, name := range names {
-		group, process, hasProcess := splitNamespec(name)
+		group, process, hasProcess := config.SplitNamespec(name)
 		if !hasProcess {
 			results, err := c.call(ctx, "startProcessGroup", group)
 			if err == nil {

@@ -1,6 +1,10 @@
 package ctl
 
-import "context"
+import (
+	"context"
+
+	"github.com/gosupervisor/gosupervisor/internal/config"
+)
 
 func init() {
 	register(&command{
@@ -67,7 +71,7 @@ func statusMatches(c *Controller, ctx context.Context, arg string) ([]any, error
 	matching := []any{}
 	for _, name := range names {
 		bad := true
-		group, process, hasProcess := splitNamespec(name)
+		group, process, hasProcess := config.SplitNamespec(name)
 		infos, err := pyIter(all, 678)
 		if err != nil {
 			return nil, err

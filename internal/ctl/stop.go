@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/gosupervisor/gosupervisor/internal/config"
 	"github.com/gosupervisor/gosupervisor/internal/faults"
 )
 
@@ -46,7 +47,7 @@ func doStop(c *Controller, ctx context.Context, arg string) error {
 		return c.showResults(results, &stopMessages, 855, faults.NotRunning)
 	}
 	for _, name := range names {
-		group, process, hasProcess := splitNamespec(name)
+		group, process, hasProcess := config.SplitNamespec(name)
 		if !hasProcess {
 			results, err := c.call(ctx, "stopProcessGroup", group)
 			if err == nil {

@@ -292,22 +292,21 @@ func medusaURI(requestURI string) string {
 		return requestURI
 	}
 	if rquery != "" {
-		return pyUnquote(rpath) + "?" + rquery
+		return PyUnquote(rpath) + "?" + rquery
 	}
-	return pyUnquote(rpath)
+	return PyUnquote(rpath)
 }
 
-// pyUnquote is urllib.parse.unquote: %XX decoded, the bytes read as UTF-8
-// with replacement, malformed escapes kept.
-func pyUnquote(s string) string {
+// PyUnquote is urllib.parse.unquote: %XX escapes decoded, the bytes read as
+// UTF-8 with replacement, malformed escapes kept as they are.
+func PyUnquote(s string) string {
 	if !strings.Contains(s, "%") {
-		return s
+		return logfile.Text([]byte(s))
 	}
-	var out []byte
+	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			out = append(out, byte(b))
+			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
 			continue
 		}
@@ -320,6 +319,17 @@ func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
 // splitURI is http_request.split_uri's path: up to the first ';', '?' or
 // '#'.
 func splitURIPath(uri string) string {
@@ -327,17 +337,4 @@ func splitURIPath(uri string) string {
 		return uri[:i]
 	}
 	return uri
-}
-
-// splitNamespec is options.split_namespec; ok is false for "group:" and
-// "group:*", which name no process.
-func splitNamespec(name string) (group, process string, ok bool) {
-	g, p, found := strings.Cut(name, ":")
-	if !found {
-		return name, name, true
-	}
-	if p == "" || p == "*" {
-		return g, "", false
-	}
-	return g, p, true
 }

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/gosupervisor/gosupervisor/internal/config"
 )
 
 // Log tails (/logtail/NAME[/CHANNEL], /mainlogtail) follow a file as
@@ -41,7 +43,7 @@ func (h *handler) serveLogtail(w http.ResponseWriter, r *http.Request, uri strin
 	}
 	path := splitURIPath(uri)
 	if strings.Contains(path, "%") {
-		path = pyUnquote(path)
+		path = PyUnquote(path)
 	}
 	path = strings.TrimLeft(path, "/")
 	_, rest, ok := strings.Cut(path, "/")
@@ -53,7 +55,7 @@ func (h *handler) serveLogtail(w http.ResponseWriter, r *http.Request, uri strin
 	if !ok {
 		channel = "stdout"
 	}
-	if _, _, ok := splitNamespec(name); !ok || (channel != "stdout" && channel != "stderr") {
+	if _, _, ok := config.SplitNamespec(name); !ok || (channel != "stdout" && channel != "stderr") {
 		WriteError(w, 404)
 		return
 	}

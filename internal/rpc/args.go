@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"strings"
 
 	"github.com/gosupervisor/gosupervisor/internal/faults"
 	"github.com/gosupervisor/gosupervisor/internal/xmlrpc"
@@ -57,19 +56,6 @@ func namespecArg(v xmlrpc.Value) (string, error) {
 		return "", noAttribute(v, "split")
 	}
 	return v.Str(), nil
-}
-
-// splitNamespec is options.split_namespec: process is "" (None) for
-// "group:" and "group:*".
-func splitNamespec(name string) (group, process string, hasProcess bool) {
-	g, p, found := strings.Cut(name, ":")
-	if !found {
-		return name, name, true
-	}
-	if p == "" || p == "*" {
-		return g, "", false
-	}
-	return g, p, true
 }
 
 // groupKeyArg is a lookup of name in supervisord.process_groups (a dict

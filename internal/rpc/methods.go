@@ -265,7 +265,7 @@ func processName(v xmlrpc.Value) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, _, ok := splitNamespec(name); !ok {
+	if _, _, ok := config.SplitNamespec(name); !ok {
 		return "", faults.New(faults.BadName, name)
 	}
 	return name, nil

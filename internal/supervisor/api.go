@@ -42,28 +42,16 @@ func (s *Supervisor) checkWaiters(p *proc) {
 	}
 }
 
-// splitNamespec is options.split_namespec.
-func splitNamespec(name string) (groupName, procName string, isGroup bool) {
-	g, p, found := strings.Cut(name, ":")
-	if !found {
-		return name, name, false
-	}
-	if p == "" || p == "*" {
-		return g, "", true
-	}
-	return g, p, false
-}
-
 // lookup is _getGroupAndProcess, on the loop.
 func (s *Supervisor) lookup(name string) (*group, *proc, error) { return lookupIn(s.groups, name) }
 
 func lookupIn(groups map[string]*group, name string) (*group, *proc, error) {
-	gname, pname, isGroup := splitNamespec(name)
+	gname, pname, hasProcess := config.SplitNamespec(name)
 	g := groups[gname]
 	if g == nil {
 		return nil, nil, faults.New(faults.BadName, name)
 	}
-	if isGroup {
+	if !hasProcess {
 		return g, nil, nil
 	}
 	p := g.byName[pname]
