@@ -359,9 +359,14 @@ func TestShellForeground(t *testing.T) {
 			p.expect("Exiting foreground")
 			p.expect("ptytest> ")
 			p.send("quit\r")
-			// The reference's fg thread outlives fg in a select with a
-			// 30 s timeout, and Python waits for it before exiting.
-			if code, sig := p.exitWithin(45 * time.Second); code != 0 {
+			if name == "reference" {
+				// The reference's fg thread outlives fg: Python waits for
+				// it at exit, up to the 30 s of its select, and forever
+				// when the kill was swallowed by a stream's error handler
+				// (docs/compat.md). How long it takes to leave is not
+				// what this test compares; the cleanup kills it.
+				p.expect("quit")
+			} else if code, sig := p.exitWithin(10 * time.Second); code != 0 {
 				t.Fatalf("exit %d (signal %v)", code, sig)
 			}
 
