@@ -38,6 +38,6 @@ are from several runs.
   it is the listener's own time and the two context switches per event. A profile of the daemon
   shows the kernel's scheduler (waking the listener on each write to its stdin) and Go's
   runtime going idle and waking between events as the largest costs; the daemon's user-space
-  work is a small part of it. Runs where ours is below the reference are runs where the two
-  CPUs were shared unevenly.
+  work is a small part of it. Both rates move by about 25 % from run to run; ours was above
+  the reference in every run but one.
 `
