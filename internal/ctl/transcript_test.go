@@ -344,8 +344,9 @@ func (r *runner) run(args []string, wantText string) (string, string, int) {
 	return stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()
 }
 
-// waitIdle waits (a few seconds at most) until the process is asleep in
-// a system call (state S: poll, select, recv), not running Python code.
+// waitIdle waits (a few seconds at most) until the process's main thread
+// is asleep in a system call (state S: poll, select, recv), not running
+// Python code or waiting for another thread.
 // The reference turns a SIGINT that lands while asyncore handles data into
 // "Cannot connect, error: <class 'KeyboardInterrupt'> ()" instead of its
 // Ctrl-C handling, and GNU readline can drop keys typed while it switches
@@ -360,7 +361,11 @@ func waitIdle(pid int, done <-chan struct{}) {
 		// pid (comm) state ...: comm may hold spaces and parentheses.
 		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] == 'S' {
 			w, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/wchan")
-			if len(w) > 0 && string(w) != "0" {
+			// A futex wait is Python between two steps of its own (the
+			// main thread waiting for a new thread to start, as fg does
+			// right before it reads a line), not a system call of the
+			// command.
+			if len(w) > 0 && string(w) != "0" && !bytes.Contains(w, []byte("futex")) {
 				return
 			}
 		}
