@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/chzyer/readline"
+	"golang.org/x/sys/unix"
 )
 
 // plainInput reads lines from a stream that is not a terminal, as
@@ -188,7 +189,8 @@ func isTerminal(f *os.File) bool {
 // readlineInput reads lines with line editing, history and completion on
 // a terminal, as Python's input() does with GNU readline loaded.
 type readlineInput struct {
-	rl *readline.Instance
+	rl    *readline.Instance
+	stdin *interruptibleStdin
 	// interrupted: the last read ended with Ctrl-C, for which readline
 	// printed a newline already.
 	interrupted bool
@@ -200,8 +202,12 @@ func newReadlineInput(stdin *os.File, stdout io.Writer, out *bufio.Writer, compl
 	// Readline's password mode shows each key as a NUL byte; getpass
 	// shows nothing.
 	stdout = noNUL{stdout}
+	in, err := newInterruptibleStdin(stdin)
+	if err != nil {
+		return nil, err
+	}
 	rl, err := readline.NewEx(&readline.Config{
-		Stdin:                  stdin,
+		Stdin:                  in,
 		Stdout:                 stdout,
 		Stderr:                 stdout,
 		AutoComplete:           completer,
@@ -213,9 +219,10 @@ func newReadlineInput(stdin *os.File, stdout io.Writer, out *bufio.Writer, compl
 		EOFPrompt:       "\n",
 	})
 	if err != nil {
+		in.Close()
 		return nil, err
 	}
-	return &readlineInput{rl: rl, out: out}, nil
+	return &readlineInput{rl: rl, stdin: in, out: out}, nil
 }
 
 // loadHistory is readline.read_history_file; a missing file is no error.
@@ -237,9 +244,18 @@ func (r *readlineInput) addHistory(line string) {
 }
 
 func (r *readlineInput) ReadLine(ctx context.Context, prompt string) (string, error) {
+	// Between two reads the terminal is in cooked mode, so a Ctrl-C
+	// typed then is a SIGINT, which cancels ctx: it must end this read as
+	// the key itself would (fg reads line after line in one context).
+	if ctx.Err() != nil {
+		return "", errInterrupted
+	}
 	r.out.Flush()
 	r.rl.SetPrompt(prompt)
+	r.stdin.clear()
+	stop := context.AfterFunc(ctx, r.stdin.interrupt)
 	line, err := r.rl.Readline()
+	stop()
 	r.interrupted = errors.Is(err, readline.ErrInterrupt)
 	switch {
 	case r.interrupted:
@@ -256,6 +272,7 @@ func (r *readlineInput) ReadLine(ctx context.Context, prompt string) (string, er
 // the keys typed.
 func (r *readlineInput) ReadPassword(ctx context.Context, prompt string) (string, error) {
 	r.out.Flush()
+	r.stdin.clear()
 	b, err := r.rl.ReadPassword(prompt)
 	r.interrupted = errors.Is(err, readline.ErrInterrupt)
 	switch {
@@ -277,7 +294,72 @@ func (r *readlineInput) echoedInterrupt() bool {
 	return i
 }
 
-func (r *readlineInput) Close() { r.rl.Close() }
+func (r *readlineInput) Close() {
+	r.rl.Close()
+	r.stdin.Close()
+}
+
+// interruptibleStdin is the terminal as readline reads it, with a way to
+// end a read in progress as if Ctrl-C had been typed. readline only reads
+// while a line is being edited, and its own WriteStdin is seen only after
+// the next key, so the interrupt is a pipe polled beside the terminal.
+type interruptibleStdin struct {
+	tty  int
+	intr [2]int // the interrupt pipe: read end, write end
+}
+
+func newInterruptibleStdin(tty *os.File) (*interruptibleStdin, error) {
+	s := &interruptibleStdin{tty: int(tty.Fd())}
+	if err := unix.Pipe2(s.intr[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *interruptibleStdin) Read(p []byte) (int, error) {
+	for {
+		fds := []unix.PollFd{{Fd: int32(s.tty), Events: unix.POLLIN}, {Fd: int32(s.intr[0]), Events: unix.POLLIN}}
+		if _, err := unix.Poll(fds, -1); err != nil {
+			if err == unix.EINTR {
+				continue
+			}
+			return 0, err
+		}
+		if fds[1].Revents != 0 {
+			s.clear()
+			p[0] = readline.CharInterrupt
+			return 1, nil
+		}
+		n, err := unix.Read(s.tty, p)
+		switch {
+		case err == unix.EINTR || err == unix.EAGAIN:
+			continue
+		case err != nil:
+			return 0, err
+		case n == 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+// interrupt ends the read in progress, or the next one.
+func (s *interruptibleStdin) interrupt() { unix.Write(s.intr[1], []byte{0}) }
+
+// clear drops an interrupt that came after the read it was meant for.
+func (s *interruptibleStdin) clear() {
+	var b [16]byte
+	for {
+		if n, _ := unix.Read(s.intr[0], b[:]); n <= 0 {
+			return
+		}
+	}
+}
+
+func (s *interruptibleStdin) Close() error {
+	unix.Close(s.intr[0])
+	return unix.Close(s.intr[1])
+}
 
 // noNUL drops NUL bytes on their way to the terminal.
 type noNUL struct{ w io.Writer }
